@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Lumbung: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lumbung",
+        abstract: "Analytics for Indonesian civil-service (ASN) data: ingest, query, publish.",
+        subcommands: []
+    )
+}

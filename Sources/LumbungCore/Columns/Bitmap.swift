@@ -1,0 +1,44 @@
+/// A packed bit vector, used as a column's validity mask (bit set = value present).
+public struct Bitmap: Sendable, Equatable {
+    public private(set) var words: [UInt64]
+    public private(set) var count: Int
+
+    public init() {
+        words = []
+        count = 0
+    }
+
+    public init(repeating value: Bool, count: Int) {
+        self.count = count
+        words = [UInt64](repeating: value ? ~0 : 0, count: (count + 63) >> 6)
+        if value, count & 63 != 0 { words[words.count - 1] = (1 << UInt64(count & 63)) - 1 }
+    }
+
+    @inline(__always)
+    public subscript(index: Int) -> Bool {
+        get { (words[index >> 6] >> UInt64(index & 63)) & 1 != 0 }
+        set {
+            if newValue {
+                words[index >> 6] |= 1 << UInt64(index & 63)
+            } else {
+                words[index >> 6] &= ~(1 << UInt64(index & 63))
+            }
+        }
+    }
+
+    @inline(__always)
+    public mutating func append(_ value: Bool) {
+        if count & 63 == 0 { words.append(0) }
+        if value { words[count >> 6] |= 1 << UInt64(count & 63) }
+        count += 1
+    }
+
+    public mutating func append(contentsOf other: Bitmap) {
+        for index in 0..<other.count { append(other[index]) }
+    }
+
+    /// Number of set bits.
+    public var nonzeroBitCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    public mutating func reserveCapacity(_ bits: Int) { words.reserveCapacity((bits + 63) >> 6) }
+}

@@ -1,0 +1,1 @@
+// Engine operators live here (issue 3).

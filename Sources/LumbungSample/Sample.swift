@@ -1,0 +1,1 @@
+// Sample data generator (issue 2).
