@@ -7,6 +7,7 @@ public struct DataError: Error, Sendable, CustomStringConvertible {
         case tooFewColumns
         case tooManyColumns
         case unterminatedQuote
+        case unexpectedQuote
         case invalidUTF8
         case lineTooLong
         case invalidJSON

@@ -1,0 +1,200 @@
+import Dispatch
+import Foundation
+import LumbungCore
+
+/// What a parser thread makes of one block of whole records.
+public struct ParsedBlock: Sendable {
+    /// Column names of `chunk`, in order (JSON blocks may discover different columns).
+    public var names: [String]
+    public var chunk: Chunk
+    /// Rejected rows with `line` relative to the block (0 = the block's first line) and
+    /// `byteOffset` relative to the block start; the pipeline makes both absolute.
+    public var rejects: [RejectedRow]
+    /// Newlines in the block.
+    public var lines: Int
+    public var warnings: [String]
+
+    public init(names: [String], chunk: Chunk, rejects: [RejectedRow], lines: Int, warnings: [String] = []) {
+        self.names = names
+        self.chunk = chunk
+        self.rejects = rejects
+        self.lines = lines
+        self.warnings = warnings
+    }
+}
+
+/// Finds where the last complete record of a block ends, so that blocks can be parsed independently.
+public protocol RecordSplitter {
+    /// The offset just past the last complete record in `block`, or `nil` if none ends in it.
+    /// At end of input the whole remainder is a record. The block always starts at a record start.
+    mutating func lastRecordEnd(_ block: UnsafeRawBufferPointer, atEndOfInput: Bool) throws -> Int?
+}
+
+/// Parses one block of whole records into a chunk. Called concurrently from several threads.
+public protocol BlockParser: Sendable {
+    func parse(_ block: UnsafeRawBufferPointer, isLast: Bool) -> ParsedBlock
+}
+
+/// Inflates on the calling thread while blocks of whole records are parsed on others.
+///
+/// Memory stays bounded: at most `threads + 2` raw blocks are alive at once; only the typed chunks
+/// accumulate.
+enum IngestPipeline {
+    struct Output {
+        var blocks: [ParsedBlock]
+        /// Absolute line of each block's first line.
+        var firstLines: [Int]
+    }
+
+    static func run(
+        reader: DecompressingReader, prefix: [UInt8], prefixOffset: Int64, firstLine: Int,
+        splitter: inout some RecordSplitter, parser: some BlockParser, options: ReadOptions, path: String
+    ) throws -> Output {
+        let threads = max(1, options.threads)
+        let queue = DispatchQueue(label: "lumbung.parse", attributes: .concurrent)
+        let inFlight = DispatchSemaphore(value: threads + 1)
+        let group = DispatchGroup()
+        let results = ResultStore()
+
+        var carry = prefix
+        var blockIndex = 0
+        var atEnd = false
+        var blockStartOffset = prefixOffset
+        var capacity = max(options.blockSize, 1 << 12)
+        var producerError: Error?
+
+        produce: while !atEnd {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(capacity, carry.count + (1 << 12)), alignment: 64)
+            var length = carry.count
+            carry.withUnsafeBytes { if $0.count > 0 { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+            do {
+                while length < buffer.count {
+                    let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
+                    if count == 0 { atEnd = true; break }
+                    length += count
+                }
+                options.progress?(reader.compressedOffset, reader.fileSize)
+                let view = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+                guard let end = try splitter.lastRecordEnd(view, atEndOfInput: atEnd) else {
+                    // No record ends in this block: grow it (a very long record), up to the limit.
+                    if length >= options.maxRecordBytes {
+                        throw LumbungError.data(DataError(
+                            .lineTooLong, file: path, line: firstLine + results.linesSoFar(upTo: blockIndex),
+                            byteOffset: blockStartOffset,
+                            message: "a record is longer than \(options.maxRecordBytes) bytes",
+                            hint: "check the quoting (an unclosed quote swallows the rest of the file)"))
+                    }
+                    carry = Array(view)
+                    buffer.deallocate()
+                    capacity *= 2
+                    continue produce
+                }
+                carry = Array(UnsafeRawBufferPointer(rebasing: buffer[end..<length]))
+                if end == 0 {
+                    buffer.deallocate()
+                    continue produce
+                }
+                let index = blockIndex
+                blockIndex += 1
+                let isLast = atEnd && carry.isEmpty
+                inFlight.wait()
+                group.enter()
+                let owned = OwnedBuffer(buffer: buffer)
+                let recordBytes = end
+                let offset = blockStartOffset
+                blockStartOffset += Int64(end)
+                queue.async {
+                    let parsed = parser.parse(UnsafeRawBufferPointer(rebasing: owned.buffer[0..<recordBytes]), isLast: isLast)
+                    owned.buffer.deallocate()
+                    results.store(index: index, block: parsed, offset: offset)
+                    inFlight.signal()
+                    group.leave()
+                }
+                if results.shouldStop(maxRatio: options.maxRejectRatio) { break produce }
+                capacity = max(options.blockSize, 1 << 12)
+            } catch {
+                buffer.deallocate()
+                producerError = error
+                break produce
+            }
+            if atEnd && !carry.isEmpty {
+                // The splitter left bytes at end of input: only whitespace may remain.
+                if carry.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) { break }
+                atEnd = false
+            }
+        }
+        group.wait()
+        if var error = producerError {
+            if case .data(var dataError) = error as? LumbungError {
+                dataError.rowsRead = results.rowsSoFar()
+                error = LumbungError.data(dataError)
+            }
+            throw error
+        }
+        let blocks = results.ordered()
+        var firstLines: [Int] = []
+        var line = firstLine
+        for entry in blocks {
+            firstLines.append(line)
+            line += entry.block.lines
+        }
+        var fixed: [ParsedBlock] = []
+        fixed.reserveCapacity(blocks.count)
+        for (position, entry) in blocks.enumerated() {
+            var block = entry.block
+            for rejectIndex in block.rejects.indices {
+                block.rejects[rejectIndex].line += firstLines[position]
+                block.rejects[rejectIndex].byteOffset += entry.offset
+            }
+            fixed.append(block)
+        }
+        return Output(blocks: fixed, firstLines: firstLines)
+    }
+}
+
+/// Parsed blocks by index, filled concurrently.
+private final class ResultStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [Int: (block: ParsedBlock, offset: Int64)] = [:]
+    private var rows = 0
+    private var rejected = 0
+
+    func store(index: Int, block: ParsedBlock, offset: Int64) {
+        lock.lock()
+        entries[index] = (block, offset)
+        rows += block.chunk.count
+        rejected += block.rejects.count
+        lock.unlock()
+    }
+
+    /// Stop early when rejects already exceed the allowed share over a meaningful number of rows.
+    func shouldStop(maxRatio: Double) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let total = rows + rejected
+        return total >= 10_000 && Double(rejected) > maxRatio * Double(total) && rejected > 0
+    }
+
+    func rowsSoFar() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return rows
+    }
+
+    func linesSoFar(upTo index: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return (0..<index).reduce(0) { $0 + (entries[$1]?.block.lines ?? 0) }
+    }
+
+    func ordered() -> [(block: ParsedBlock, offset: Int64)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.keys.sorted().map { entries[$0]! }
+    }
+}
+
+/// A block buffer handed from the inflater thread to one parser thread, which frees it.
+private struct OwnedBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableRawBufferPointer
+}

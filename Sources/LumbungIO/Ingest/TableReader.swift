@@ -1,0 +1,150 @@
+import Dispatch
+import Foundation
+import LumbungCore
+
+/// Reads gzip or plain CSV, NDJSON and JSON-array files into typed, chunked tables.
+///
+/// One thread inflates while `options.threads` others parse blocks of whole records; several
+/// files are read in parallel by `read(paths:options:)`. Rows that cannot be loaded are rejected
+/// with their file, line, column and reason; nothing is dropped silently.
+public enum TableReader {
+    /// Reads one file.
+    public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> ReadResult {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let reader = try DecompressingReader(
+            path: path, backend: options.gzipBackend, maxDecompressedBytes: options.maxDecompressedBytes)
+        var head = [UInt8](repeating: 0, count: max(options.blockSize, 1 << 16))
+        var length = 0
+        var atEnd = false
+        try head.withUnsafeMutableBytes { buffer in
+            while length < buffer.count {
+                let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
+                if count == 0 { atEnd = true; break }
+                length += count
+            }
+        }
+        head.removeLast(head.count - length)
+        var bomLength = 0
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { bomLength = 3 }
+        let format = options.format ?? detectFormat(head.dropFirst(bomLength))
+        var result: ReadResult
+        switch format {
+        case .csv:
+            result = try CSVReader.read(
+                path: path, reader: reader, head: Array(head.dropFirst(bomLength)), headOffset: Int64(bomLength),
+                headIsWholeFile: atEnd, options: options)
+        case .ndjson, .jsonArray:
+            result = try JSONReader.read(
+                path: path, reader: reader, head: Array(head.dropFirst(bomLength)), headOffset: Int64(bomLength),
+                headIsWholeFile: atEnd, format: format, options: options)
+        }
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return result
+    }
+
+    /// Reads several files in parallel; results come back in the order of `paths`.
+    public static func read(paths: [String], options: ReadOptions = ReadOptions()) -> [Result<ReadResult, Error>] {
+        let results = ResultsBox(count: paths.count)
+        var adjusted = options
+        adjusted.threads = max(1, options.threads / max(1, min(paths.count, options.threads)))
+        let perFile = adjusted
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let outcome = Result { try read(path: paths[index], options: perFile) }
+            results.set(index, outcome)
+        }
+        return results.values
+    }
+
+    /// `[` → JSON array, `{` → NDJSON, anything else → CSV (after leading whitespace).
+    public static func detectFormat(_ head: ArraySlice<UInt8>) -> FileFormat {
+        for byte in head {
+            switch byte {
+            case 0x20, 0x09, 0x0a, 0x0d: continue
+            case UInt8(ascii: "["): return .jsonArray
+            case UInt8(ascii: "{"): return .ndjson
+            default: return .csv
+            }
+        }
+        return .csv
+    }
+
+    /// Stitches parsed blocks into one table: columns matched by name in first-seen order, types
+    /// widened to the widest any block needed, missing columns filled with nulls.
+    static func assemble(_ blocks: [ParsedBlock], knownNames: [String], finalTypes: [String: DataType]) -> (Table, [String]) {
+        var names = knownNames
+        var positions = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        var types = names.map { finalTypes[$0] }
+        for block in blocks {
+            for (columnIndex, name) in block.names.enumerated() {
+                let type = block.chunk.columns[columnIndex].type
+                if let position = positions[name] {
+                    types[position] = types[position].map { $0.widened(with: type) } ?? type
+                } else {
+                    positions[name] = names.count
+                    names.append(name)
+                    types.append(type)
+                }
+            }
+        }
+        var warnings: [String] = []
+        let resolved = types.map { $0 ?? .string }
+        var widenedNames = Set<String>()
+        let chunks: [Chunk] = blocks.compactMap { block in
+            guard block.chunk.count > 0 else { return nil }
+            let local = Dictionary(uniqueKeysWithValues: block.names.enumerated().map { ($1, $0) })
+            let columns = names.enumerated().map { position, name -> Column in
+                guard let index = local[name] else { return Column.nulls(type: resolved[position], count: block.chunk.count) }
+                let column = block.chunk.columns[index]
+                if column.type != resolved[position] {
+                    if resolved[position] == .string && column.type != .string { widenedNames.insert(name) }
+                    return Column.converting(column, to: resolved[position])
+                }
+                return column
+            }
+            return Chunk(columns: columns, count: block.chunk.count)
+        }
+        for name in widenedNames.sorted() {
+            warnings.append("column '\(name)' widened to string after the first rows: values read before were rendered in canonical form")
+        }
+        let schema = Schema(zip(names, resolved).map { Field(name: $0, type: $1) })
+        return (Table(schema: schema, chunks: chunks), warnings)
+    }
+
+    /// Checks the reject threshold and writes the rejects file; throws `tooManyRejects` past the threshold.
+    static func settleRejects(
+        _ rejects: [RejectedRow], rows: Int, path: String, options: ReadOptions
+    ) throws -> String? {
+        var written: String?
+        if !rejects.isEmpty, options.writeRejects, let target = options.rejectsPath {
+            try RejectsWriter.write(rejects, to: target)
+            written = target
+        }
+        let total = rows + rejects.count
+        if !rejects.isEmpty, Double(rejects.count) > options.maxRejectRatio * Double(total) {
+            let first = rejects[0]
+            throw LumbungError.data(DataError(
+                .tooManyRejects, file: path, line: first.line, column: first.column, columnName: first.columnName,
+                rowsRead: rows,
+                message: "\(rejects.count) of \(total) rows rejected, over the limit of \(options.maxRejectRatio * 100)%; first: \(first.reason)",
+                hint: written.map { "rejected rows are in \($0); " } ?? ""
+                    + "fix the export, declare the schema, or raise --max-reject-ratio"))
+        }
+        return written
+    }
+}
+
+private final class ResultsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Result<ReadResult, Error>?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<ReadResult, Error>) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+    var values: [Result<ReadResult, Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.map { $0 ?? .failure(LumbungError.internalError("file not read")) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import LumbungCore
+
+/// Column types shared by the parser threads of one read. Inferred types only ever widen
+/// (int64 → float64, date → timestamp, anything → string); declared types never change.
+final class TypeState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var types: [DataType]
+    let declared: [Bool]
+
+    init(types: [DataType], declared: [Bool]) {
+        self.types = types
+        self.declared = declared
+    }
+
+    func snapshot() -> [DataType] {
+        lock.lock()
+        defer { lock.unlock() }
+        return types
+    }
+
+    /// Widens column `index` to hold `type` too; returns the resulting type.
+    @discardableResult
+    func widen(_ index: Int, toHold type: DataType) -> DataType {
+        lock.lock()
+        defer { lock.unlock() }
+        let widened = types[index].widened(with: type)
+        types[index] = widened
+        return widened
+    }
+}
+
+/// Type inference for single values and samples of text.
+enum TypeInference {
+    /// The narrowest type of one non-null text value.
+    static func typeOf(_ p: UnsafePointer<UInt8>, _ count: Int, decimalSeparator: UInt8) -> DataType {
+        if ValueParser.bool(p, count) != nil { return .bool }
+        if ValueParser.int64(p, count) != nil {
+            return hasLeadingZero(p, count) ? .string : .int64
+        }
+        if ValueParser.double(p, count, decimalSeparator: decimalSeparator) != nil { return .float64 }
+        if ValueParser.isOverlongInteger(p, count) { return .float64 }
+        if count == 10, ValueParser.date(p, count) != nil { return .date }
+        if ValueParser.timestamp(p, count) != nil { return .timestamp }
+        return .string
+    }
+
+    /// `007` is an identifier, not the number 7.
+    static func hasLeadingZero(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var index = 0
+        if count > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") { index = 1 }
+        return count - index > 1 && p[index] == UInt8(ascii: "0")
+    }
+
+    /// Infers one column from sample values: all bool → bool; all int → int64; ints and floats →
+    /// float64; all dates → date; dates and timestamps → timestamp; anything else (or all null) → string.
+    static func infer(_ values: [FieldText], decimalSeparator: UInt8) -> DataType {
+        var result: DataType?
+        for value in values {
+            if value.bytes.isEmpty { continue }
+            let type: DataType = value.bytes.withUnsafeBufferPointer { buffer in
+                if ValueParser.isNullMarker(buffer.baseAddress!, buffer.count) && !value.quoted { return .bool }
+                return typeOf(buffer.baseAddress!, buffer.count, decimalSeparator: decimalSeparator)
+            }
+            if value.bytes.count == 4, !value.quoted,
+                value.bytes.withUnsafeBufferPointer({ ValueParser.isNullMarker($0.baseAddress!, 4) })
+            {
+                continue
+            }
+            result = result.map { $0.widened(with: type) } ?? type
+            if result == .string { return .string }
+        }
+        return result ?? .string
+    }
+}

@@ -1,0 +1,130 @@
+import Dispatch
+import Foundation
+import LumbungCore
+
+/// Per-column facts for `lumbung inspect`: type, null count and an estimate of distinct values.
+public struct ColumnProfile: Sendable, Codable, Equatable {
+    public var name: String
+    public var type: DataType
+    public var nulls: Int
+    /// HyperLogLog estimate (about 1.6% standard error); exact below a few hundred values.
+    public var distinctEstimate: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, type, nulls
+        case distinctEstimate = "distinct_estimate"
+    }
+
+    /// Profiles every column of `table`, chunks in parallel.
+    public static func profile(_ table: Table) -> [ColumnProfile] {
+        let columnCount = table.schema.count
+        let chunkCount = table.chunks.count
+        let partials = PartialSketches(columns: columnCount, chunks: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunkIndex in
+            let chunk = table.chunks[chunkIndex]
+            for columnIndex in 0..<columnCount {
+                var sketch = HyperLogLog()
+                sketch.add(chunk.columns[columnIndex])
+                partials.set(chunk: chunkIndex, column: columnIndex, sketch: sketch, nulls: chunk.columns[columnIndex].nullCount)
+            }
+        }
+        return table.schema.fields.enumerated().map { columnIndex, field in
+            let (sketch, nulls) = partials.merged(column: columnIndex)
+            return ColumnProfile(name: field.name, type: field.type, nulls: nulls, distinctEstimate: sketch.estimate)
+        }
+    }
+}
+
+private final class PartialSketches: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sketches: [[HyperLogLog?]]
+    private var nulls: [[Int]]
+
+    init(columns: Int, chunks: Int) {
+        sketches = Array(repeating: Array(repeating: nil, count: chunks), count: columns)
+        nulls = Array(repeating: Array(repeating: 0, count: chunks), count: columns)
+    }
+
+    func set(chunk: Int, column: Int, sketch: HyperLogLog, nulls count: Int) {
+        lock.lock()
+        sketches[column][chunk] = sketch
+        nulls[column][chunk] = count
+        lock.unlock()
+    }
+
+    func merged(column: Int) -> (HyperLogLog, Int) {
+        var result = HyperLogLog()
+        for sketch in sketches[column] { if let sketch { result.merge(sketch) } }
+        return (result, nulls[column].reduce(0, +))
+    }
+}
+
+/// HyperLogLog with 2^12 registers, plus exact counting while the set is small.
+struct HyperLogLog: Sendable {
+    private static let bits = 12
+    private var registers = [UInt8](repeating: 0, count: 1 << bits)
+    private var small: Set<UInt64>? = []
+
+    mutating func add(hash: UInt64) {
+        if small != nil {
+            small!.insert(hash)
+            if small!.count > 512 { small = nil }
+        }
+        let index = Int(hash >> UInt64(64 - Self.bits))
+        let rank = UInt8(min((hash << UInt64(Self.bits)).leadingZeroBitCount + 1, 64 - Self.bits + 1))
+        if rank > registers[index] { registers[index] = rank }
+    }
+
+    mutating func add(_ column: Column) {
+        let validity = column.validity
+        func valid(_ index: Int) -> Bool { validity.map { $0[index] } ?? true }
+        switch column.values {
+        case .int64(let values), .timestamp(let values):
+            for index in values.indices where valid(index) { add(hash: ByteHash.mix(UInt64(bitPattern: values[index]) &+ 0x51)) }
+        case .float64(let values):
+            for index in values.indices where valid(index) {
+                let value = values[index] == 0 ? 0 : values[index]
+                add(hash: ByteHash.mix(value.bitPattern &+ 0x77))
+            }
+        case .bool(let values):
+            for index in values.indices where valid(index) { add(hash: ByteHash.mix(UInt64(values[index]) &+ 0x33)) }
+        case .date(let values):
+            for index in values.indices where valid(index) { add(hash: ByteHash.mix(UInt64(bitPattern: Int64(values[index])) &+ 0x99)) }
+        case .string(let strings):
+            for index in 0..<strings.count where valid(index) {
+                add(hash: strings.withBytes(at: index) { ByteHash.hash($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) })
+            }
+        case .dictionary(let codes, let dictionary):
+            var used = [Bool](repeating: false, count: dictionary.count)
+            for index in codes.indices where valid(index) { used[Int(codes[index])] = true }
+            for code in 0..<dictionary.count where used[code] {
+                add(hash: dictionary.withBytes(at: code) { ByteHash.hash($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) })
+            }
+        }
+    }
+
+    mutating func merge(_ other: HyperLogLog) {
+        for index in registers.indices where other.registers[index] > registers[index] { registers[index] = other.registers[index] }
+        if let mine = small, let theirs = other.small {
+            let union = mine.union(theirs)
+            small = union.count > 512 ? nil : union
+        } else {
+            small = nil
+        }
+    }
+
+    var estimate: Int {
+        if let small { return small.count }
+        let m = Double(registers.count)
+        var sum = 0.0
+        var zeros = 0
+        for register in registers {
+            sum += 1.0 / Double(1 << Int(register))
+            if register == 0 { zeros += 1 }
+        }
+        let alpha = 0.7213 / (1 + 1.079 / m)
+        var estimate = alpha * m * m / sum
+        if estimate <= 2.5 * m, zeros > 0 { estimate = m * log(m / Double(zeros)) }
+        return Int(estimate.rounded())
+    }
+}

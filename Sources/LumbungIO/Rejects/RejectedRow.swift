@@ -1,0 +1,63 @@
+import Foundation
+import LumbungCore
+
+/// A row a reader would not load, kept with everything needed to find and fix it
+/// (the fields of DuckDB's `reject_errors`).
+public struct RejectedRow: Sendable, Codable, Equatable {
+    public var file: String
+    /// 1-based line where the row starts.
+    public var line: Int
+    /// 1-based field number (CSV) or byte column in the line (JSON), when known.
+    public var column: Int?
+    public var columnName: String?
+    /// Byte offset of the row in the decompressed text.
+    public var byteOffset: Int64
+    public var kind: DataError.Kind
+    public var reason: String
+    /// The row's original text.
+    public var raw: String
+
+    public init(
+        file: String, line: Int, column: Int?, columnName: String?, byteOffset: Int64, kind: DataError.Kind,
+        reason: String, raw: String
+    ) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnName = columnName
+        self.byteOffset = byteOffset
+        self.kind = kind
+        self.reason = reason
+        self.raw = raw
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, line, column
+        case columnName = "column_name"
+        case byteOffset = "byte_offset"
+        case kind, reason, raw
+    }
+}
+
+/// Writes rejected rows as NDJSON, atomically (a temporary file renamed into place).
+public enum RejectsWriter {
+    public static func write(_ rows: [RejectedRow], to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for row in rows {
+            data.append(try encoder.encode(row))
+            data.append(0x0a)
+        }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        do {
+            try data.write(to: temporary)
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(at: temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw LumbungError.io(path: path, message: "cannot write rejects file: \(error.localizedDescription)")
+        }
+    }
+}
