@@ -58,6 +58,7 @@ struct CSVBlockParser: BlockParser {
                 if p[0] == cr, p + 1 < end, p[1] == newline { p += 2; line += 1; continue }
                 var field = 0
                 var failure: Failure?
+                var widenings: [(Int, DataType)] = []
                 var endOfRecord = false
                 while !endOfRecord {
                     var fieldStart = p
@@ -136,13 +137,13 @@ struct CSVBlockParser: BlockParser {
                             if escaped {
                                 ok = scratch.withUnsafeBufferPointer {
                                     append(&b[out], $0.baseAddress ?? UnsafePointer(fieldStart), $0.count, quoted: true,
-                                        column: out, decimal: decimal, failure: &failure, field: field, needsReparse: &needsReparse)
+                                        column: out, decimal: decimal, failure: &failure, field: field, widenings: &widenings)
                                 }
                             } else {
                                 ok = append(&b[out], UnsafePointer(fieldStart), fieldLength, quoted: quoted, column: out,
-                                    decimal: decimal, failure: &failure, field: field, needsReparse: &needsReparse)
+                                    decimal: decimal, failure: &failure, field: field, widenings: &widenings)
                             }
-                            if !ok && needsReparse { return }
+                            _ = ok
                         }
                     }
                     field += 1
@@ -157,6 +158,12 @@ struct CSVBlockParser: BlockParser {
                     failure = Failure(
                         kind: field < columnCount ? .tooFewColumns : .tooManyColumns, column: min(field + 1, columnCount + 1),
                         message: "expected \(columnCount) fields but found \(field)")
+                }
+                if failure == nil, !widenings.isEmpty {
+                    // A valid row needs wider types: widen and parse the block again.
+                    for (column, type) in widenings { state.widen(column, toHold: type) }
+                    needsReparse = true
+                    return
                 }
                 if let failure {
                     for index in 0..<b.count where b[index].count > rows { b[index].truncate(to: rows) }
@@ -178,11 +185,13 @@ struct CSVBlockParser: BlockParser {
         return finish(builders, rows: rows, rejects: rejects, lines: line, warnings: warnings)
     }
 
-    /// Appends one field; on a value that does not fit, widens an inferred column or records a failure.
+    /// Appends one field. A value that does not fit a declared type records a failure; one that does
+    /// not fit an inferred type records the wider type the column needs, applied only if the rest of
+    /// the row is valid (a rejected row must not widen a column).
     @inline(__always)
     private func append(
         _ builder: inout ColumnBuilder, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, column: Int,
-        decimal: UInt8, failure: inout Failure?, field: Int, needsReparse: inout Bool
+        decimal: UInt8, failure: inout Failure?, field: Int, widenings: inout [(Int, DataType)]
     ) -> Bool {
         if builder.appendText(p, length, quoted: quoted, decimalSeparator: decimal) {
             if builder.type == .string, let bad = UTF8Validation.firstInvalid(p, length) {
@@ -193,23 +202,16 @@ struct CSVBlockParser: BlockParser {
             }
             return true
         }
-        let text = String(decoding: UnsafeBufferPointer(start: p, count: min(length, 60)), as: UTF8.self)
         if state.declared[column] {
+            let text = String(decoding: UnsafeBufferPointer(start: p, count: min(length, 60)), as: UTF8.self)
             failure = Failure(
                 kind: .castFailed, column: field + 1,
                 message: "could not convert \"\(text)\" to \(builder.type) (declared type of column '\(outputNames[column])')")
             return false
         }
-        let valueType = TypeInference.typeOf(p, length, decimalSeparator: decimal)
-        let widened = state.widen(column, toHold: builder.type.widened(with: valueType))
-        if widened == .string {
-            needsReparse = true
-            return false
-        }
-        builder.widen(to: widened)
-        if builder.appendText(p, length, quoted: quoted, decimalSeparator: decimal) { return true }
-        state.widen(column, toHold: .string)
-        needsReparse = true
+        var valueType = TypeInference.typeOf(p, length, decimalSeparator: decimal)
+        if valueType == .bool || (valueType.isNumeric && IdentifierHints.isIdentifier(outputNames[column])) { valueType = .string }
+        widenings.append((column, builder.type.widened(with: valueType)))
         return false
     }
 

@@ -26,7 +26,9 @@ enum CSVReader {
 
         // Sample for inference: whole records after the header.
         let body = head[headerBytes...]
-        let (sample, _, _) = tokenize(Array(body), dialect: dialect, maxRecords: options.sampleRows, atEnd: headIsWholeFile)
+        // Only well-formed records teach types: a row with the wrong field count will be rejected.
+        let sample = tokenize(Array(body), dialect: dialect, maxRecords: options.sampleRows, atEnd: headIsWholeFile).0
+            .filter { $0.count == names.count }
         if let decimalComma = options.decimalComma {
             if decimalComma { dialect.decimalSeparator = UInt8(ascii: ",") }
         } else if delimiter != UInt8(ascii: ","), CSVDialect.sniffDecimalComma(sample) {
