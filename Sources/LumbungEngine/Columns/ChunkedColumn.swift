@@ -1,0 +1,225 @@
+import LumbungCore
+
+/// A reference to one row of a chunked table: chunk index in the high 32 bits, row in the low 32.
+/// `RowRef.null` stands for a missing row (all values null), as produced by a left join.
+typealias RowRef = UInt64
+
+extension RowRef {
+    static let null: RowRef = .max
+
+    @inline(__always)
+    init(chunk: Int, row: Int) { self = UInt64(truncatingIfNeeded: chunk) << 32 | UInt64(truncatingIfNeeded: row) }
+
+    @inline(__always)
+    var chunk: Int { Int(truncatingIfNeeded: self >> 32) }
+
+    @inline(__always)
+    var row: Int { Int(truncatingIfNeeded: self & 0xffff_ffff) }
+}
+
+/// One column of a table spread over chunks, with random access by `RowRef` for gathering rows
+/// from many chunks into a new column (sort, join, aggregate keys).
+///
+/// String columns whose chunks are all dictionary-encoded with small dictionaries gather into a
+/// dictionary column over one unified dictionary, so later grouping and filtering stay on codes.
+final class ChunkedColumn: @unchecked Sendable {
+    let type: DataType
+    let columns: [Column]
+    private var keepAlive: [AnyObject] = []
+    private var fixed64: [UnsafePointer<Int64>] = []
+    private var doubles: [UnsafePointer<Double>] = []
+    private var bytes1: [UnsafePointer<UInt8>] = []
+    private var int32s: [UnsafePointer<Int32>] = []
+    private var codes: [UnsafePointer<UInt32>?] = []
+    private var stringBytes: [UnsafePointer<UInt8>] = []
+    private var stringOffsets: [UnsafePointer<UInt32>] = []
+    private var validity: [UnsafePointer<UInt64>?] = []
+    private var unified: UnifiedDictionary?
+    private var unifiedRemap: [UnsafePointer<UInt32>] = []
+
+    private func pin<T>(_ array: [T]) -> UnsafePointer<T> {
+        let pinned = Pinned(array)
+        keepAlive.append(pinned)
+        return pinned.base
+    }
+
+    init(_ columns: [Column], type: DataType) {
+        self.type = type
+        self.columns = columns
+        validity = columns.map { column in column.validity.map { pin($0.words) } }
+        let rowCount = columns.reduce(0) { $0 + $1.count }
+        if type == .string {
+            unified = UnifiedDictionary(columns, limit: max(1 << 16, rowCount / 4))
+            if let unified { unifiedRemap = unified.remap.map { pin($0) } }
+        }
+        for column in columns {
+            switch column.values {
+            case .int64(let array), .timestamp(let array): fixed64.append(pin(array))
+            case .float64(let array): doubles.append(pin(array))
+            case .bool(let array): bytes1.append(pin(array))
+            case .date(let array): int32s.append(pin(array))
+            case .string(let strings):
+                codes.append(nil)
+                stringBytes.append(pin(strings.bytes))
+                stringOffsets.append(pin(strings.offsets))
+            case .dictionary(let chunkCodes, let dictionary):
+                codes.append(pin(chunkCodes))
+                stringBytes.append(pin(dictionary.bytes))
+                stringOffsets.append(pin(dictionary.offsets))
+            }
+        }
+    }
+
+    @inline(__always)
+    func isNull(_ ref: RowRef) -> Bool {
+        if ref == .null { return true }
+        guard let words = validity[ref.chunk] else { return false }
+        let row = ref.row
+        return (words[row >> 6] >> UInt64(row & 63)) & 1 == 0
+    }
+
+    /// The bytes of the string at `ref` (a string column; `ref` not null).
+    @inline(__always)
+    func bytesOf(_ ref: RowRef) -> (UnsafeRawPointer, Int) {
+        let chunk = ref.chunk
+        var index = ref.row
+        if let chunkCodes = codes[chunk] { index = Int(chunkCodes[index]) }
+        let offsets = stringOffsets[chunk]
+        let start = Int(offsets[index])
+        return (UnsafeRawPointer(stringBytes[chunk] + start), Int(offsets[index + 1]) - start)
+    }
+
+    @inline(__always)
+    func int64(_ ref: RowRef) -> Int64 { fixed64[ref.chunk][ref.row] }
+    @inline(__always)
+    func double(_ ref: RowRef) -> Double { doubles[ref.chunk][ref.row] }
+    @inline(__always)
+    func byte(_ ref: RowRef) -> UInt8 { bytes1[ref.chunk][ref.row] }
+    @inline(__always)
+    func int32(_ ref: RowRef) -> Int32 { int32s[ref.chunk][ref.row] }
+
+    /// The value at `ref` (slow path).
+    func value(_ ref: RowRef) -> Value {
+        if isNull(ref) { return .null }
+        return columns[ref.chunk].value(at: ref.row)
+    }
+
+    /// The rows `refs` as a new column.
+    func gather(_ refs: UnsafeBufferPointer<RowRef>) -> Column {
+        let n = refs.count
+        var present = 0
+        var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
+        words.withUnsafeMutableBufferPointer { out in
+            for position in 0..<n where !isNull(refs[position]) {
+                out[position >> 6] |= 1 << UInt64(position & 63)
+                present += 1
+            }
+        }
+        let newValidity: Bitmap? = present == n ? nil : Bitmap(words: words, count: n)
+        let values: ColumnValues
+        switch type {
+        case .int64, .timestamp:
+            let array = [Int64](unsafeUninitializedCapacity: n) { out, initialized in
+                for position in 0..<n {
+                    let ref = refs[position]
+                    out[position] = ref == .null ? 0 : fixed64[ref.chunk][ref.row]
+                }
+                initialized = n
+            }
+            values = type == .int64 ? .int64(array) : .timestamp(array)
+        case .float64:
+            values = .float64(
+                [Double](unsafeUninitializedCapacity: n) { out, initialized in
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        out[position] = ref == .null ? 0 : doubles[ref.chunk][ref.row]
+                    }
+                    initialized = n
+                })
+        case .bool:
+            values = .bool(
+                [UInt8](unsafeUninitializedCapacity: n) { out, initialized in
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        out[position] = ref == .null ? 0 : bytes1[ref.chunk][ref.row]
+                    }
+                    initialized = n
+                })
+        case .date:
+            values = .date(
+                [Int32](unsafeUninitializedCapacity: n) { out, initialized in
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        out[position] = ref == .null ? 0 : int32s[ref.chunk][ref.row]
+                    }
+                    initialized = n
+                })
+        case .string:
+            if let unified {
+                let newCodes = [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        if ref == .null {
+                            out[position] = 0
+                        } else {
+                            let chunk = ref.chunk
+                            out[position] = unifiedRemap[chunk][Int(codes[chunk]![ref.row])]
+                        }
+                    }
+                    initialized = n
+                }
+                var dictionary = unified.dictionary
+                if dictionary.count == 0 { dictionary.append("") }
+                values = .dictionary(codes: newCodes, dictionary: dictionary)
+            } else {
+                var strings = StringArray()
+                strings.offsets.reserveCapacity(n + 1)
+                for position in 0..<n {
+                    let ref = refs[position]
+                    if isNull(ref) {
+                        strings.appendEmpty()
+                    } else {
+                        let (pointer, length) = bytesOf(ref)
+                        strings.append(UnsafeRawBufferPointer(start: pointer, count: length))
+                    }
+                }
+                values = .string(strings)
+            }
+        }
+        return Column(type: type, values: values, validity: newValidity, count: n)
+    }
+
+    func gather(_ refs: [RowRef]) -> Column { refs.withUnsafeBufferPointer { gather($0) } }
+}
+
+extension Table {
+    /// Column `index` of every chunk, for random access.
+    func chunkedColumn(_ index: Int) -> ChunkedColumn {
+        ChunkedColumn(chunks.map { $0.columns[index] }, type: schema.fields[index].type)
+    }
+
+    /// Builds a table from `refs` into `self`, split into chunks of `morselSize` rows, gathering
+    /// chunks in parallel.
+    func gatherRows(_ refs: [RowRef], context: ExecutionContext, columns: [Int]? = nil) throws -> Table {
+        let columnIndices = columns ?? Array(0..<schema.count)
+        let sources = columnIndices.map { chunkedColumn($0) }
+        let schema = Schema(columnIndices.map { self.schema.fields[$0] })
+        return try Table.gather(refs, from: sources, schema: schema, context: context)
+    }
+
+    static func gather(_ refs: [RowRef], from sources: [ChunkedColumn], schema: Schema, context: ExecutionContext) throws
+        -> Table
+    {
+        let morsel = context.morselSize
+        let chunkCount = (refs.count + morsel - 1) / morsel
+        let chunks = try refs.withUnsafeBufferPointer { all in
+            let shared = UncheckedSendable(all)
+            return try context.parallelMap(chunkCount) { chunkIndex, _ in
+                let range = chunkIndex * morsel..<min(refs.count, (chunkIndex + 1) * morsel)
+                let slice = UnsafeBufferPointer(rebasing: shared.value[range])
+                return Chunk(columns: sources.map { $0.gather(slice) }, count: range.count)
+            }
+        }
+        return Table(schema: schema, chunks: chunks)
+    }
+}

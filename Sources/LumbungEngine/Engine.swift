@@ -1,1 +1,0 @@
-// Engine operators live here (issue 3).
