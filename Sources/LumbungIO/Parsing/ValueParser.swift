@@ -103,7 +103,7 @@ public enum ValueParser {
                     index += 1
             }
         }
-        guard sawDigit else { return nil }
+        guard sawDigit else { return special(p + index, count - index, negative: negative) }
         var explicitExponent = 0
         if index < count, p[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
@@ -129,6 +129,16 @@ public enum ValueParser {
             return negative ? -value : value
         }
         return slowDouble(p, count, decimalSeparator: decimalSeparator)
+    }
+
+    /// `nan`, `inf` and `infinity` in any letter case (as DuckDB and Polars write them).
+    private static func special(_ p: UnsafePointer<UInt8>, _ count: Int, negative: Bool) -> Double? {
+        guard count == 3 || count == 8 else { return nil }
+        var lower = [UInt8](repeating: 0, count: count)
+        for index in 0..<count { lower[index] = p[index] | 0x20 }
+        if lower.elementsEqual("nan".utf8) { return .nan }
+        if lower.elementsEqual("inf".utf8) || lower.elementsEqual("infinity".utf8) { return negative ? -.infinity : .infinity }
+        return nil
     }
 
     private static func slowDouble(_ p: UnsafePointer<UInt8>, _ count: Int, decimalSeparator: UInt8) -> Double? {
