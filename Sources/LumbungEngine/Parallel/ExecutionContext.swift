@@ -14,6 +14,7 @@ public final class ExecutionContext: Sendable {
     public let morselSize: Int
     /// The memory budget and peak-memory tracker of this query.
     public let memory: MemoryTracker
+    private let profiles = Mutex<[OperatorProfile]>([])
 
     /// - Parameters:
     ///   - threadCount: worker threads; defaults to the active processor count.
@@ -27,6 +28,11 @@ public final class ExecutionContext: Sendable {
 
     /// Peak bytes held by the query so far.
     public var peakMemoryBytes: Int { memory.peakBytes }
+
+    /// Operators run by `PhysicalPlan.execute`, in completion order (children before parents).
+    public var operatorProfiles: [OperatorProfile] { profiles.withLock { $0 } }
+
+    func record(_ profile: OperatorProfile) { profiles.withLock { $0.append(profile) } }
 
     /// Runs `body(index, worker)` for every index in `0..<count`, on up to `threadCount` workers.
     ///

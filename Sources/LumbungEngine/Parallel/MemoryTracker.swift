@@ -71,3 +71,25 @@ public final class MemoryTracker: Sendable {
         return "\(rounded) \(units[unit])"
     }
 }
+
+/// Reservations for one operator's scratch space, released together when the operator ends.
+final class MemoryScope: Sendable {
+    let tracker: MemoryTracker
+    private let reserved = Mutex(0)
+
+    init(_ tracker: MemoryTracker) { self.tracker = tracker }
+
+    func reserve(_ bytes: Int, for purpose: @autoclosure () -> String) throws {
+        try tracker.reserve(bytes, for: purpose())
+        reserved.withLock { $0 += max(0, bytes) }
+    }
+
+    /// Releases everything reserved through this scope.
+    func close() {
+        let bytes = reserved.withLock { value -> Int in
+            defer { value = 0 }
+            return value
+        }
+        tracker.release(bytes)
+    }
+}

@@ -1,0 +1,429 @@
+import Foundation
+import LumbungCore
+
+/// The partial state of one aggregate over one chunk's local groups.
+protocol AggregatePartial: Sendable {}
+
+/// An aggregate computed as partial states per chunk (in parallel) merged in chunk order.
+///
+/// Merging in chunk order over fixed chunk boundaries makes every result, floating-point sums
+/// included, independent of the thread count.
+protocol AggregateKernel: Sendable {
+    /// The partial state of one chunk. `rowGroup[row]` is the row's local group (or
+    /// `LocalGroups.skipped`); `argument` is the evaluated argument (nil for `count()`).
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial
+
+    /// Merges the partials of every chunk, in chunk order, into one value per global group.
+    /// - Parameter arguments: the argument column of every chunk (for kernels whose partials
+    ///   refer to rows).
+    func finish(
+        _ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?]
+    ) throws -> Column
+}
+
+/// Walks every (row, group) pair of a chunk where the row has a group and, when `validity` is
+/// given, a present value.
+@inline(__always)
+func forEachGrouped(
+    _ rowGroup: UnsafeBufferPointer<UInt32>, validity: Bitmap?, _ body: (_ row: Int, _ group: Int) -> Void
+) {
+    withValidityWords(validity) { words in
+        if let words {
+            for row in 0..<rowGroup.count {
+                let group = rowGroup[row]
+                if group == LocalGroups.skipped || (words[row >> 6] >> UInt64(row & 63)) & 1 == 0 { continue }
+                body(row, Int(group))
+            }
+        } else {
+            for row in 0..<rowGroup.count {
+                let group = rowGroup[row]
+                if group == LocalGroups.skipped { continue }
+                body(row, Int(group))
+            }
+        }
+    }
+}
+
+// MARK: - Counts
+
+struct CountPartial: AggregatePartial {
+    var counts: [Int64]
+}
+
+/// `count()`, `count(x)` and `count_if(cond)`.
+struct CountKernel: AggregateKernel {
+    enum Mode { case rows, present, isTrue }
+    let mode: Mode
+
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+        var counts = [Int64](repeating: 0, count: groupCount)
+        counts.withUnsafeMutableBufferPointer { counts in
+            switch mode {
+            case .rows:
+                forEachGrouped(rowGroup, validity: nil) { _, group in counts[group] &+= 1 }
+            case .present:
+                forEachGrouped(rowGroup, validity: argument?.validity) { _, group in counts[group] &+= 1 }
+            case .isTrue:
+                let values = argument!.values.boolArray!
+                values.withUnsafeBufferPointer { values in
+                    forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
+                        counts[group] &+= Int64(values[row])
+                    }
+                }
+            }
+        }
+        return CountPartial(counts: counts)
+    }
+
+    func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
+        throws -> Column
+    {
+        let totals = mergeCounts(partials, localToGlobal: localToGlobal, groupCount: groupCount) { ($0 as! CountPartial).counts }
+        return Column(type: .int64, values: .int64(totals), validity: nil, count: groupCount)
+    }
+}
+
+func mergeCounts(
+    _ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int,
+    _ extract: (any AggregatePartial) -> [Int64]
+) -> [Int64] {
+    var totals = [Int64](repeating: 0, count: groupCount)
+    totals.withUnsafeMutableBufferPointer { totals in
+        for (chunk, partial) in partials.enumerated() {
+            let counts = extract(partial)
+            let map = localToGlobal[chunk]
+            for group in 0..<counts.count { totals[Int(map[group])] &+= counts[group] }
+        }
+    }
+    return totals
+}
+
+struct SharePartial: AggregatePartial {
+    var trues: [Int64]
+    var rows: [Int64]
+}
+
+/// `share(cond)` = rows where cond is true / rows.
+struct ShareKernel: AggregateKernel {
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+        let trues = try CountKernel(mode: .isTrue).partial(argument, rowGroup: rowGroup, groupCount: groupCount)
+        let rows = try CountKernel(mode: .rows).partial(nil, rowGroup: rowGroup, groupCount: groupCount)
+        return SharePartial(trues: (trues as! CountPartial).counts, rows: (rows as! CountPartial).counts)
+    }
+
+    func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
+        throws -> Column
+    {
+        let trues = mergeCounts(partials, localToGlobal: localToGlobal, groupCount: groupCount) { ($0 as! SharePartial).trues }
+        let rows = mergeCounts(partials, localToGlobal: localToGlobal, groupCount: groupCount) { ($0 as! SharePartial).rows }
+        let values = (0..<groupCount).map { rows[$0] == 0 ? 0 : Double(trues[$0]) / Double(rows[$0]) }
+        let validity = rows.contains(0) ? Bitmap.validity(fromFlags: rows.map { $0 == 0 ? 0 : 1 }) : nil
+        return Column(type: .float64, values: .float64(values), validity: validity, count: groupCount)
+    }
+}
+
+extension Bitmap {
+    static func validity(fromFlags flags: [UInt8]) -> Bitmap? {
+        flags.withUnsafeBufferPointer { Bitmap.validity(fromFlags: $0) }
+    }
+}
+
+// MARK: - Sums and averages
+
+struct IntegerSumPartial: AggregatePartial {
+    var sums: [Int128]
+    var counts: [Int64]
+}
+
+/// `sum` and `avg` of integers, exact in 128 bits; a sum outside 64 bits is an overflow error.
+struct IntegerSumKernel: AggregateKernel {
+    let average: Bool
+    let label: String
+
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+        var sums = [Int128](repeating: 0, count: groupCount)
+        var counts = [Int64](repeating: 0, count: groupCount)
+        let values = argument!.values.int64Array!
+        values.withUnsafeBufferPointer { values in
+            sums.withUnsafeMutableBufferPointer { sums in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
+                        sums[group] &+= Int128(values[row])
+                        counts[group] &+= 1
+                    }
+                }
+            }
+        }
+        return IntegerSumPartial(sums: sums, counts: counts)
+    }
+
+    func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
+        throws -> Column
+    {
+        var sums = [Int128](repeating: 0, count: groupCount)
+        var counts = [Int64](repeating: 0, count: groupCount)
+        for (chunk, partial) in partials.enumerated() {
+            let partial = partial as! IntegerSumPartial
+            let map = localToGlobal[chunk]
+            for group in 0..<partial.sums.count {
+                let target = Int(map[group])
+                sums[target] &+= partial.sums[group]
+                counts[target] &+= partial.counts[group]
+            }
+        }
+        let validity = counts.contains(0) ? Bitmap.validity(fromFlags: counts.map { $0 == 0 ? 0 : 1 }) : nil
+        if average {
+            let values = (0..<groupCount).map { counts[$0] == 0 ? 0 : Double(sums[$0]) / Double(counts[$0]) }
+            return Column(type: .float64, values: .float64(values), validity: validity, count: groupCount)
+        }
+        var values = [Int64](repeating: 0, count: groupCount)
+        for group in 0..<groupCount where counts[group] > 0 {
+            guard let value = Int64(exactly: sums[group]) else { throw EngineError.overflow(label) }
+            values[group] = value
+        }
+        return Column(type: .int64, values: .int64(values), validity: validity, count: groupCount)
+    }
+}
+
+struct FloatSumPartial: AggregatePartial {
+    var sums: [Double]
+    var compensations: [Double]
+    var counts: [Int64]
+}
+
+/// Neumaier's compensated addition of `value` into `(sum, compensation)`.
+@inline(__always)
+func compensatedAdd(_ sum: inout Double, _ compensation: inout Double, _ value: Double) {
+    let total = sum + value
+    if Swift.abs(sum) >= Swift.abs(value) {
+        compensation += (sum - total) + value
+    } else {
+        compensation += (value - total) + sum
+    }
+    sum = total
+}
+
+/// `sum` and `avg` of floats with compensated (Neumaier) summation: accurate, and reproducible
+/// because chunks are summed in row order and merged in chunk order.
+struct FloatSumKernel: AggregateKernel {
+    let average: Bool
+
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+        var sums = [Double](repeating: 0, count: groupCount)
+        var compensations = [Double](repeating: 0, count: groupCount)
+        var counts = [Int64](repeating: 0, count: groupCount)
+        let values = argument!.values.float64Array!
+        values.withUnsafeBufferPointer { values in
+            sums.withUnsafeMutableBufferPointer { sums in
+                compensations.withUnsafeMutableBufferPointer { compensations in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
+                            compensatedAdd(&sums[group], &compensations[group], values[row])
+                            counts[group] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        return FloatSumPartial(sums: sums, compensations: compensations, counts: counts)
+    }
+
+    func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
+        throws -> Column
+    {
+        var sums = [Double](repeating: 0, count: groupCount)
+        var compensations = [Double](repeating: 0, count: groupCount)
+        var counts = [Int64](repeating: 0, count: groupCount)
+        for (chunk, partial) in partials.enumerated() {
+            let partial = partial as! FloatSumPartial
+            let map = localToGlobal[chunk]
+            for group in 0..<partial.sums.count {
+                let target = Int(map[group])
+                compensatedAdd(&sums[target], &compensations[target], partial.sums[group])
+                compensations[target] += partial.compensations[group]
+                counts[target] &+= partial.counts[group]
+            }
+        }
+        let values = (0..<groupCount).map { group -> Double in
+            let sum = sums[group].isFinite ? sums[group] + compensations[group] : sums[group]
+            if average { return counts[group] == 0 ? 0 : sum / Double(counts[group]) }
+            return sum
+        }
+        let validity = counts.contains(0) ? Bitmap.validity(fromFlags: counts.map { $0 == 0 ? 0 : 1 }) : nil
+        return Column(type: .float64, values: .float64(values), validity: validity, count: groupCount)
+    }
+}
+
+// MARK: - Standard deviation
+
+struct MomentsPartial: AggregatePartial {
+    var counts: [Int64]
+    var means: [Double]
+    var squares: [Double]
+}
+
+/// `stddev(x)`, the sample standard deviation, with Welford's updates per chunk and Chan's merge.
+struct StddevKernel: AggregateKernel {
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+        var counts = [Int64](repeating: 0, count: groupCount)
+        var means = [Double](repeating: 0, count: groupCount)
+        var squares = [Double](repeating: 0, count: groupCount)
+        let column = argument!
+        let doubles: [Double] = column.values.float64Array ?? column.values.int64Array!.map { Double($0) }
+        doubles.withUnsafeBufferPointer { values in
+            forEachGrouped(rowGroup, validity: column.validity) { row, group in
+                let value = values[row]
+                counts[group] += 1
+                let delta = value - means[group]
+                means[group] += delta / Double(counts[group])
+                squares[group] += delta * (value - means[group])
+            }
+        }
+        return MomentsPartial(counts: counts, means: means, squares: squares)
+    }
+
+    func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
+        throws -> Column
+    {
+        var counts = [Int64](repeating: 0, count: groupCount)
+        var means = [Double](repeating: 0, count: groupCount)
+        var squares = [Double](repeating: 0, count: groupCount)
+        for (chunk, partial) in partials.enumerated() {
+            let partial = partial as! MomentsPartial
+            let map = localToGlobal[chunk]
+            for group in 0..<partial.counts.count where partial.counts[group] > 0 {
+                let target = Int(map[group])
+                let countA = Double(counts[target])
+                let countB = Double(partial.counts[group])
+                if counts[target] == 0 {
+                    counts[target] = partial.counts[group]
+                    means[target] = partial.means[group]
+                    squares[target] = partial.squares[group]
+                    continue
+                }
+                let total = countA + countB
+                let delta = partial.means[group] - means[target]
+                means[target] += delta * countB / total
+                squares[target] += partial.squares[group] + delta * delta * countA * countB / total
+                counts[target] += partial.counts[group]
+            }
+        }
+        let values = (0..<groupCount).map { group in
+            counts[group] < 2 ? 0 : (max(0, squares[group]) / Double(counts[group] - 1)).squareRoot()
+        }
+        let validity = counts.contains { $0 < 2 } ? Bitmap.validity(fromFlags: counts.map { $0 < 2 ? 0 : 1 }) : nil
+        return Column(type: .float64, values: .float64(values), validity: validity, count: groupCount)
+    }
+}
+
+// MARK: - Min and max
+
+struct ExtremePartial<T: Sendable>: AggregatePartial {
+    var values: [T]
+    var present: [UInt8]
+}
+
+/// `min` and `max` of fixed-width values (integers, floats in DuckDB's order, dates, bools).
+struct FixedExtremeKernel<T: Sendable>: AggregateKernel {
+    let isMax: Bool
+    let type: DataType
+    let extract: @Sendable (ColumnValues) -> [T]
+    let wrap: @Sendable ([T]) -> ColumnValues
+    let zero: T
+    /// Negative when the first argument orders first.
+    let compare: @Sendable (T, T) -> Int
+
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+        var values = [T](repeating: zero, count: groupCount)
+        var present = [UInt8](repeating: 0, count: groupCount)
+        let input = extract(argument!.values)
+        let sign = isMax ? 1 : -1
+        input.withUnsafeBufferPointer { input in
+            values.withUnsafeMutableBufferPointer { values in
+                present.withUnsafeMutableBufferPointer { present in
+                    forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
+                        let value = input[row]
+                        if present[group] == 0 || compare(value, values[group]) * sign > 0 {
+                            values[group] = value
+                            present[group] = 1
+                        }
+                    }
+                }
+            }
+        }
+        return ExtremePartial(values: values, present: present)
+    }
+
+    func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
+        throws -> Column
+    {
+        var values = [T](repeating: zero, count: groupCount)
+        var present = [UInt8](repeating: 0, count: groupCount)
+        let sign = isMax ? 1 : -1
+        for (chunk, partial) in partials.enumerated() {
+            let partial = partial as! ExtremePartial<T>
+            let map = localToGlobal[chunk]
+            for group in 0..<partial.values.count where partial.present[group] != 0 {
+                let target = Int(map[group])
+                if present[target] == 0 || compare(partial.values[group], values[target]) * sign > 0 {
+                    values[target] = partial.values[group]
+                    present[target] = 1
+                }
+            }
+        }
+        return Column(type: type, values: wrap(values), validity: Bitmap.validity(fromFlags: present), count: groupCount)
+    }
+}
+
+struct StringExtremePartial: AggregatePartial {
+    /// Per local group: the row of the best string, or -1.
+    var rows: [Int32]
+}
+
+/// `min` and `max` of strings (by UTF-8 bytes): partials keep the best row, the merge compares
+/// rows across chunks and the result gathers them.
+struct StringExtremeKernel: AggregateKernel {
+    let isMax: Bool
+
+    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+        var best = [Int32](repeating: -1, count: groupCount)
+        let sign = isMax ? 1 : -1
+        withStringView(argument!) { view in
+            forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
+                let current = best[group]
+                if current < 0 {
+                    best[group] = Int32(row)
+                    return
+                }
+                let (p, n) = view.string(row)
+                let (q, m) = view.string(Int(current))
+                if compareBytes(p, n, q, m) * sign > 0 { best[group] = Int32(row) }
+            }
+        }
+        return StringExtremePartial(rows: best)
+    }
+
+    func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
+        throws -> Column
+    {
+        let source = ChunkedColumn(arguments.map { $0! }, type: .string)
+        var refs = [RowRef](repeating: .null, count: groupCount)
+        let sign = isMax ? 1 : -1
+        for (chunk, partial) in partials.enumerated() {
+            let partial = partial as! StringExtremePartial
+            let map = localToGlobal[chunk]
+            for group in 0..<partial.rows.count where partial.rows[group] >= 0 {
+                let target = Int(map[group])
+                let candidate = RowRef(chunk: chunk, row: Int(partial.rows[group]))
+                if refs[target] == .null {
+                    refs[target] = candidate
+                    continue
+                }
+                let (p, n) = source.bytesOf(candidate)
+                let (q, m) = source.bytesOf(refs[target])
+                if compareBytes(p, n, q, m) * sign > 0 { refs[target] = candidate }
+            }
+        }
+        return source.gather(refs).decoded()
+    }
+}

@@ -1,0 +1,225 @@
+import LumbungCore
+
+/// The groups of one chunk: a group id per row (in first-seen order) and each group's key words.
+struct LocalGroups: Sendable {
+    /// Per row: the local group, or `LocalGroups.skipped` for rows left out.
+    var rowGroup: [UInt32]
+    /// `wordCount` words per group.
+    var keys: [UInt64]
+    /// Per group: its first row.
+    var firstRow: [UInt32]
+    /// Per group: the hash of its key (hash path only; empty on the dense path).
+    var hashes: [UInt64]
+
+    var count: Int { firstRow.count }
+    static let skipped = UInt32.max
+
+    var byteSize: Int { rowGroup.count * 4 + keys.count * 8 + firstRow.count * 4 + hashes.count * 8 }
+}
+
+/// The groups of a whole table: global group ids in first-seen order over chunks in order.
+struct GlobalGroups: Sendable {
+    /// Per chunk: local group → global group.
+    var localToGlobal: [[UInt32]]
+    /// Per global group: its first row.
+    var firstRef: [RowRef]
+    var count: Int { firstRef.count }
+}
+
+/// Hash grouping on encoded key words: per chunk in parallel into local groups, then merged in
+/// chunk order into global groups, so group ids and first rows do not depend on the thread count.
+enum Grouping {
+    /// Largest dense domain grouped by direct indexing (per worker scratch of this many slots).
+    static let denseLimit = 1 << 20
+
+    /// Per-worker scratch for dense grouping: one slot per code, all `UInt32.max` between uses.
+    final class Scratch: @unchecked Sendable {
+        final class Slots { var values: [UInt32] = [] }
+        let workers: [Slots]
+        init(workers: Int) { self.workers = (0..<workers).map { _ in Slots() } }
+    }
+
+    /// Groups the rows of every chunk, then merges the groups.
+    /// - Parameter include: per chunk, optional flags (non-zero = take the row); rows left out get
+    ///   no group.
+    static func group(
+        _ keys: EncodedKeys, rowCounts: [Int], include: [[UInt8]?]? = nil, context: ExecutionContext, scope: MemoryScope
+    ) throws -> (locals: [LocalGroups], global: GlobalGroups) {
+        let dense = keys.denseDomain.flatMap { $0 <= denseLimit ? $0 : nil }
+        let scratch = Scratch(workers: context.threadCount)
+        try scope.reserve(rowCounts.reduce(0, +) * 4, for: "group ids")
+        let locals: [LocalGroups] = try context.parallelMap(keys.words.count) { chunk, worker in
+            let flags = include?[chunk]
+            return keys.words[chunk].withUnsafeBufferPointer { words in
+                if let dense {
+                    let slots = scratch.workers[worker]
+                    if slots.values.isEmpty { slots.values = [UInt32](repeating: .max, count: dense) }
+                    return groupDense(words, rows: rowCounts[chunk], include: flags, slots: &slots.values)
+                }
+                return groupHashed(words, wordCount: keys.wordCount, rows: rowCounts[chunk], include: flags)
+            }
+        }
+        try scope.reserve(locals.reduce(0) { $0 + $1.byteSize }, for: "partial groups")
+        let global: GlobalGroups
+        if let dense {
+            global = mergeDense(locals, domain: dense)
+        } else {
+            global = mergeHashed(locals, wordCount: keys.wordCount)
+        }
+        return (locals, global)
+    }
+
+    private static func groupDense(
+        _ words: UnsafeBufferPointer<UInt64>, rows: Int, include: [UInt8]?, slots: inout [UInt32]
+    ) -> LocalGroups {
+        var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
+        var keys: [UInt64] = []
+        var firstRow: [UInt32] = []
+        slots.withUnsafeMutableBufferPointer { slots in
+            rowGroup.withUnsafeMutableBufferPointer { rowGroup in
+                for row in 0..<rows {
+                    if let include, include[row] == 0 { continue }
+                    let code = Int(truncatingIfNeeded: words[row])
+                    var id = slots[code]
+                    if id == .max {
+                        id = UInt32(truncatingIfNeeded: firstRow.count)
+                        slots[code] = id
+                        firstRow.append(UInt32(truncatingIfNeeded: row))
+                        keys.append(words[row])
+                    }
+                    rowGroup[row] = id
+                }
+                for key in keys { slots[Int(truncatingIfNeeded: key)] = .max }
+            }
+        }
+        return LocalGroups(rowGroup: rowGroup, keys: keys, firstRow: firstRow, hashes: [])
+    }
+
+    @inline(__always)
+    static func hash(_ words: UnsafeBufferPointer<UInt64>, at offset: Int, wordCount: Int) -> UInt64 {
+        if wordCount == 1 { return Hashing.mix(words[offset] &+ Hashing.seed) }
+        var hash = Hashing.seed
+        for index in 0..<wordCount { hash = Hashing.combine(hash, words[offset + index]) }
+        return hash
+    }
+
+    private static func groupHashed(
+        _ words: UnsafeBufferPointer<UInt64>, wordCount: Int, rows: Int, include: [UInt8]?
+    ) -> LocalGroups {
+        var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
+        var table = OpenTable(wordCount: wordCount, expected: min(rows, 1024))
+        rowGroup.withUnsafeMutableBufferPointer { rowGroup in
+            for row in 0..<rows {
+                if let include, include[row] == 0 { continue }
+                let offset = row * wordCount
+                let hash = Grouping.hash(words, at: offset, wordCount: wordCount)
+                rowGroup[row] = table.findOrInsert(words, at: offset, hash: hash, firstRef: UInt64(row))
+            }
+        }
+        return LocalGroups(
+            rowGroup: rowGroup, keys: table.keys, firstRow: table.firstRefs.map { UInt32(truncatingIfNeeded: $0) },
+            hashes: table.hashes)
+    }
+
+    private static func mergeDense(_ locals: [LocalGroups], domain: Int) -> GlobalGroups {
+        var globalOf = [UInt32](repeating: .max, count: domain)
+        var firstRef: [RowRef] = []
+        let localToGlobal = locals.enumerated().map { chunk, local in
+            (0..<local.count).map { group -> UInt32 in
+                let code = Int(truncatingIfNeeded: local.keys[group])
+                var id = globalOf[code]
+                if id == .max {
+                    id = UInt32(truncatingIfNeeded: firstRef.count)
+                    globalOf[code] = id
+                    firstRef.append(RowRef(chunk: chunk, row: Int(local.firstRow[group])))
+                }
+                return id
+            }
+        }
+        return GlobalGroups(localToGlobal: localToGlobal, firstRef: firstRef)
+    }
+
+    private static func mergeHashed(_ locals: [LocalGroups], wordCount: Int) -> GlobalGroups {
+        var table = OpenTable(wordCount: wordCount, expected: locals.first?.count ?? 16)
+        let localToGlobal = locals.enumerated().map { chunk, local in
+            local.keys.withUnsafeBufferPointer { keys in
+                (0..<local.count).map { group -> UInt32 in
+                    table.findOrInsert(
+                        keys, at: group * wordCount, hash: local.hashes[group],
+                        firstRef: RowRef(chunk: chunk, row: Int(local.firstRow[group])))
+                }
+            }
+        }
+        return GlobalGroups(localToGlobal: localToGlobal, firstRef: table.firstRefs)
+    }
+
+    /// Per chunk: the global group of every row (`LocalGroups.skipped` for rows left out).
+    static func rowGroups(_ locals: [LocalGroups], _ global: GlobalGroups, context: ExecutionContext) throws -> [[UInt32]] {
+        try context.parallelMap(locals.count) { chunk, _ in
+            let map = global.localToGlobal[chunk]
+            return map.withUnsafeBufferPointer { map in
+                locals[chunk].rowGroup.map { $0 == LocalGroups.skipped ? $0 : map[Int($0)] }
+            }
+        }
+    }
+}
+
+/// An open-addressing hash table from fixed-width key words to dense ids (first-seen order).
+struct OpenTable {
+    let wordCount: Int
+    private(set) var keys: [UInt64] = []
+    private(set) var hashes: [UInt64] = []
+    private(set) var firstRefs: [UInt64] = []
+    private var slots: [UInt32]
+    private var mask: Int
+
+    init(wordCount: Int, expected: Int) {
+        self.wordCount = wordCount
+        var size = 16
+        while size < expected * 2 { size <<= 1 }
+        slots = [UInt32](repeating: .max, count: size)
+        mask = size - 1
+    }
+
+    var count: Int { hashes.count }
+
+    @inline(__always)
+    mutating func findOrInsert(_ words: UnsafeBufferPointer<UInt64>, at offset: Int, hash: UInt64, firstRef: UInt64)
+        -> UInt32
+    {
+        if hashes.count * 2 >= slots.count { grow() }
+        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+        while true {
+            let id = slots[slot]
+            if id == .max {
+                let newID = UInt32(truncatingIfNeeded: hashes.count)
+                slots[slot] = newID
+                hashes.append(hash)
+                firstRefs.append(firstRef)
+                for index in 0..<wordCount { keys.append(words[offset + index]) }
+                return newID
+            }
+            if hashes[Int(id)] == hash {
+                var same = true
+                let base = Int(id) * wordCount
+                for index in 0..<wordCount where keys[base + index] != words[offset + index] {
+                    same = false
+                    break
+                }
+                if same { return id }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [UInt32](repeating: .max, count: size)
+        mask = size - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+            while slots[slot] != .max { slot = (slot + 1) & mask }
+            slots[slot] = UInt32(id)
+        }
+    }
+}
