@@ -1,11 +1,144 @@
+import Foundation
 import LumbungCore
 
-/// NDJSON and JSON arrays (placeholder until the streaming JSON parser lands).
+/// NDJSON (one object per line) and a top-level JSON array of objects, read as a stream.
+///
+/// The document is never held whole: the pipeline inflates on one thread and parser threads turn
+/// blocks of whole records into typed columns. Nested objects become dotted columns
+/// (`alamat.provinsi`); arrays are kept as their JSON text. Types come from the values: numbers
+/// are int64 (float64 when one has a fraction, or is too large for int64), booleans bool, strings
+/// that all read as dates or ISO 8601 timestamps date or timestamp, anything mixed string.
+/// Columns are in first-seen order. A malformed record is rejected with its line, byte column and
+/// reason; in a JSON array, a fault that breaks the structure between elements fails the read.
 enum JSONReader {
     static func read(
         path: String, reader: DecompressingReader, head: [UInt8], headOffset: Int64, headIsWholeFile: Bool,
         format: FileFormat, options: ReadOptions
     ) throws -> ReadResult {
-        throw LumbungError.usage("\(path): JSON reading is not implemented yet")
+        let isArray = format == .jsonArray
+        var prefix = head
+        var prefixOffset = headOffset
+        var firstLine = 1
+        if isArray {
+            // Skip to just past the opening bracket.
+            var index = 0
+            var lineStart = 0
+            while index < head.count && JSONByte.isWhitespace(head[index]) {
+                if head[index] == JSONByte.newline {
+                    firstLine += 1
+                    lineStart = index + 1
+                }
+                index += 1
+            }
+            guard index < head.count, head[index] == JSONByte.openBracket else {
+                let found = index < head.count ? JSONScanner.describe(head[index]) : "the end of the file"
+                throw LumbungError.data(DataError(
+                    .invalidJSON, file: path, line: firstLine, column: index - lineStart + 1, byteOffset: headOffset + Int64(index),
+                    message: "expected '[' to open a JSON array, found \(found)",
+                    hint: "a JSON file must hold one array of objects; for one object per line use NDJSON (--format ndjson)"))
+            }
+            prefix = Array(head[(index + 1)...])
+            prefixOffset = headOffset + Int64(index + 1)
+        }
+
+        let state = JSONColumnState(schema: options.schema)
+        let parser = JSONBlockParser(
+            path: path, isArray: isArray, state: state, projection: options.columns, identifierHints: options.identifierHints)
+
+        // Settle the types on a sample (the whole records at the start), so that blocks parsed in
+        // parallel agree from the start and values keep their own text when a column is string.
+        sample(prefix, atEnd: headIsWholeFile, isArray: isArray, parser: parser, state: state, path: path)
+
+        let output: IngestPipeline.Output
+        if isArray {
+            var splitter = JSONArraySplitter(path: path, firstLine: firstLine, offset: prefixOffset)
+            output = try IngestPipeline.run(
+                reader: reader, prefix: prefix, prefixOffset: prefixOffset, firstLine: firstLine,
+                splitter: &splitter, parser: parser, options: options, path: path)
+        } else {
+            var splitter = NDJSONSplitter()
+            output = try IngestPipeline.run(
+                reader: reader, prefix: prefix, prefixOffset: prefixOffset, firstLine: firstLine,
+                splitter: &splitter, parser: parser, options: options, path: path)
+        }
+
+        let (blocks, names, finalTypes) = try unify(output.blocks, state: state, projection: options.columns, path: path)
+        var (table, warnings) = TableReader.assemble(blocks, knownNames: names, finalTypes: finalTypes)
+        var seen = Set(warnings)
+        for warning in blocks.flatMap(\.warnings) where seen.insert(warning).inserted {
+            warnings.append(warning)
+        }
+        let rejects = blocks.flatMap(\.rejects)
+        let rejectsPath = try TableReader.settleRejects(rejects, rows: table.rowCount, path: path, options: options)
+        if table.schema.fields.isEmpty && table.rowCount == 0 { table.chunks = [] }
+        return ReadResult(
+            path: path, table: table, format: format, compression: reader.compression, gzipBackend: reader.backend,
+            dialect: nil, rejects: rejects, rejectsPath: rejectsPath, warnings: warnings,
+            compressedBytes: reader.fileSize, decompressedBytes: reader.decompressedBytes, gzipMembers: reader.members,
+            seconds: 0)
+    }
+
+    /// Parses the whole records at the start of the input once, for their types only.
+    private static func sample(
+        _ prefix: [UInt8], atEnd: Bool, isArray: Bool, parser: JSONBlockParser, state: JSONColumnState, path: String
+    ) {
+        prefix.withUnsafeBytes { bytes in
+            guard bytes.count > 0 else { return }
+            let end: Int?
+            if isArray {
+                var splitter = JSONArraySplitter(path: path, firstLine: 1, offset: 0)
+                end = try? splitter.lastRecordEnd(bytes, atEndOfInput: atEnd)
+            } else {
+                var splitter = NDJSONSplitter()
+                end = splitter.lastRecordEnd(bytes, atEndOfInput: atEnd)
+            }
+            guard let end, end > 0 else { return }
+            let parsed = parser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<end]), isLast: atEnd)
+            if parsed.chunk.count > 0 { state.bytesPerRow = Double(end) / Double(parsed.chunk.count) }
+        }
+    }
+
+    /// Orders the columns by first sight across the file, gives columns that were all null in a
+    /// block their final type, and drops a key that was only ever null when it is also an object
+    /// elsewhere (`"alamat": null` beside `"alamat": {"provinsi": …}`).
+    static func unify(
+        _ blocks: [ParsedBlock], state: JSONColumnState, projection: [String]?, path: String
+    ) throws -> ([ParsedBlock], [String], [String: DataType]) {
+        let finalTypes = state.finalTypes()
+        var names: [String] = []
+        var seen = Set<String>()
+        for block in blocks {
+            for name in block.names where seen.insert(name).inserted { names.append(name) }
+        }
+        let dropped = Set(names.filter { name in
+            finalTypes[name] == nil && seen.contains { $0.hasPrefix(name + ".") }
+        })
+        if let projection {
+            let missing = projection.filter { !seen.contains($0) }
+            if !missing.isEmpty {
+                throw LumbungError.usage(
+                    "\(path): no key named \(missing.map { "'\($0)'" }.joined(separator: ", ")) in any record"
+                        + (names.isEmpty ? "" : " (keys: \(names.joined(separator: ", ")))"))
+            }
+        }
+        names.removeAll { dropped.contains($0) }
+        let fixed = blocks.map { block -> ParsedBlock in
+            var columns: [Column] = []
+            var blockNames: [String] = []
+            for (index, name) in block.names.enumerated() where !dropped.contains(name) {
+                var column = block.chunk.columns[index]
+                let type = finalTypes[name] ?? .string
+                if column.type != type && column.nullCount == column.count {
+                    column = Column.nulls(type: type, count: column.count)
+                }
+                columns.append(column)
+                blockNames.append(name)
+            }
+            var copy = block
+            copy.names = blockNames
+            copy.chunk = Chunk(columns: columns, count: block.chunk.count)
+            return copy
+        }
+        return (fixed, names, finalTypes)
     }
 }
