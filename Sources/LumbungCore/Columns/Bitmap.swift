@@ -8,6 +8,13 @@ public struct Bitmap: Sendable, Equatable {
         count = 0
     }
 
+    /// A bitmap over `count` bits stored in `words` (bit `i` is bit `i % 64` of word `i / 64`).
+    public init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) >> 6, "Bitmap needs (count + 63) / 64 words")
+        self.words = words
+        self.count = count
+    }
+
     public init(repeating value: Bool, count: Int) {
         self.count = count
         words = [UInt64](repeating: value ? ~0 : 0, count: (count + 63) >> 6)

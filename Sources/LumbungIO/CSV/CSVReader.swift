@@ -70,7 +70,8 @@ enum CSVReader {
         }
         let state = TypeState(types: types, declared: declared)
         let parser = CSVBlockParser(
-            path: path, dialect: dialect, fileColumns: names, outputIndex: outputIndex, outputNames: outputNames, state: state)
+            path: path, dialect: dialect, fileColumns: names, outputIndex: outputIndex, outputNames: outputNames, state: state,
+            cardinality: CardinalityHints())
         var splitter = CSVSplitter(quote: dialect.quote)
         let output = try IngestPipeline.run(
             reader: reader, prefix: Array(body), prefixOffset: headOffset + Int64(headerBytes), firstLine: 1 + headerLines,
