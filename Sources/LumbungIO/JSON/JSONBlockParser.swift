@@ -308,8 +308,11 @@ struct JSONBlockWorker {
                 if counter.line > line {
                     reason += " (\(counter.line - line) line\(counter.line - line == 1 ? "" : "s") below the start of the element)"
                 }
+                // On the block's first line, the column counts from the block start: marked negative for
+                // the reader, which knows where the block starts in its line.
+                let column = max(failure.at, elementStart) - (counter.line > line ? counter.lineStart : lineStart) + 1
                 rejects.append(RejectedRow(
-                    file: config.path, line: line, column: max(failure.at, elementStart) - (counter.line > line ? counter.lineStart : lineStart) + 1,
+                    file: config.path, line: line, column: counter.line == 0 ? -column : column,
                     columnName: failure.column, byteOffset: Int64(elementStart - base), kind: failure.kind, reason: reason,
                     raw: String(decoding: UnsafeBufferPointer(start: elementStart, count: rawEnd - elementStart), as: UTF8.self)))
                 s.p = boundary

@@ -19,6 +19,7 @@ enum JSONReader {
         var prefix = head
         var prefixOffset = headOffset
         var firstLine = 1
+        var firstColumnOffset = 0
         if isArray {
             // Skip to just past the opening bracket.
             var index = 0
@@ -38,6 +39,7 @@ enum JSONReader {
                     hint: "a JSON file must hold one array of objects; for one object per line use NDJSON (--format ndjson)"))
             }
             prefix = Array(head[(index + 1)...])
+            firstColumnOffset = index + 1 - lineStart
             prefixOffset = headOffset + Int64(index + 1)
         }
 
@@ -49,12 +51,20 @@ enum JSONReader {
         // parallel agree from the start and values keep their own text when a column is string.
         sample(prefix, atEnd: headIsWholeFile, isArray: isArray, parser: parser, state: state, path: path)
 
-        let output: IngestPipeline.Output
+        var output: IngestPipeline.Output
         if isArray {
-            var splitter = JSONArraySplitter(path: path, firstLine: firstLine, offset: prefixOffset)
+            var splitter = JSONArraySplitter(path: path, firstLine: firstLine, offset: prefixOffset, columnOffset: firstColumnOffset)
             output = try IngestPipeline.run(
                 reader: reader, prefix: prefix, prefixOffset: prefixOffset, firstLine: firstLine,
                 splitter: &splitter, parser: parser, options: options, path: path)
+            // Columns of rejects on a block's first line were counted from the block start.
+            for (index, shift) in splitter.blockColumnOffsets.enumerated() where index < output.blocks.count {
+                for rejectIndex in output.blocks[index].rejects.indices {
+                    if let column = output.blocks[index].rejects[rejectIndex].column, column < 0 {
+                        output.blocks[index].rejects[rejectIndex].column = -column + shift
+                    }
+                }
+            }
         } else {
             var splitter = NDJSONSplitter()
             output = try IngestPipeline.run(
@@ -86,7 +96,7 @@ enum JSONReader {
             guard bytes.count > 0 else { return }
             let end: Int?
             if isArray {
-                var splitter = JSONArraySplitter(path: path, firstLine: 1, offset: 0)
+                var splitter = JSONArraySplitter(path: path, firstLine: 1, offset: 0, columnOffset: 0)
                 end = try? splitter.lastRecordEnd(bytes, atEndOfInput: atEnd)
             } else {
                 var splitter = NDJSONSplitter()

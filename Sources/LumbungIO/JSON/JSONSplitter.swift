@@ -48,12 +48,18 @@ struct JSONArraySplitter: RecordSplitter {
     var atArrayStart = true
     /// The closing `]` was seen: only whitespace may follow.
     var closed = false
+    /// Bytes between the start of its line and the next block's start (blocks often start mid-line).
+    var columnOffset: Int
+    /// `columnOffset` of every block handed out, in order (rejects on a block's first line are
+    /// shifted by it).
+    private(set) var blockColumnOffsets: [Int] = []
     private var stack: [UInt8] = []
 
-    init(path: String, firstLine: Int, offset: Int64) {
+    init(path: String, firstLine: Int, offset: Int64, columnOffset: Int) {
         self.path = path
         self.line = firstLine
         self.offset = offset
+        self.columnOffset = columnOffset
     }
 
     mutating func lastRecordEnd(_ block: UnsafeRawBufferPointer, atEndOfInput: Bool) throws -> Int? {
@@ -66,7 +72,7 @@ struct JSONArraySplitter: RecordSplitter {
         let count = block.count
         if closed {
             try checkTrailing(base, from: 0, count: count, lines: 0, lineStart: 0)
-            return count
+            return commit(count, lines: countLines(base, count), lineStart: 0)
         }
         var index = 0
         var lines = 0
@@ -79,6 +85,7 @@ struct JSONArraySplitter: RecordSplitter {
         var elementLineStart = 0
         var lastCut: Int?
         var linesAtCut = 0
+        var lineStartAtCut = 0
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         while index < count {
@@ -111,7 +118,7 @@ struct JSONArraySplitter: RecordSplitter {
                                 "unterminated string: the file ends inside it", at: stringStart, in: base, lines: lines,
                                 lineStart: lineStart)
                         }
-                        return lastCut.map { commit($0, lines: linesAtCut) }
+                        return lastCut.map { commit($0, lines: linesAtCut, lineStart: lineStartAtCut) }
                     }
                     let s = base[index]
                     if s == JSONByte.quote { index += 1; break }
@@ -141,7 +148,7 @@ struct JSONArraySplitter: RecordSplitter {
                     }
                     closed = true
                     try checkTrailing(base, from: index + 1, count: count, lines: lines, lineStart: lineStart)
-                    return commit(count, lines: countLines(base, count))
+                    return commit(count, lines: countLines(base, count), lineStart: 0)
                 }
                 let open = stack.removeLast()
                 depth -= 1
@@ -158,6 +165,7 @@ struct JSONArraySplitter: RecordSplitter {
                     hasContent = false
                     lastCut = index + 1
                     linesAtCut = lines
+                    lineStartAtCut = lineStart
                 }
             case JSONByte.newline:
                 lines += 1
@@ -180,10 +188,12 @@ struct JSONArraySplitter: RecordSplitter {
             }
             throw fault("the JSON array is not closed: the file ends before ']'", at: count, in: base, lines: lines, lineStart: lineStart)
         }
-        return lastCut.map { commit($0, lines: linesAtCut) }
+        return lastCut.map { commit($0, lines: linesAtCut, lineStart: lineStartAtCut) }
     }
 
-    private mutating func commit(_ end: Int, lines: Int) -> Int {
+    private mutating func commit(_ end: Int, lines: Int, lineStart: Int) -> Int {
+        blockColumnOffsets.append(columnOffset)
+        columnOffset = lines > 0 ? end - lineStart : columnOffset + end
         line += lines
         offset += Int64(end)
         atArrayStart = false
@@ -217,7 +227,8 @@ struct JSONArraySplitter: RecordSplitter {
 
     private func fault(_ message: String, at index: Int, in base: UnsafePointer<UInt8>?, lines: Int, lineStart: Int) -> LumbungError {
         LumbungError.data(DataError(
-            .invalidJSON, file: path, line: line + lines, column: index - lineStart + 1, byteOffset: offset + Int64(index),
+            .invalidJSON, file: path, line: line + lines,
+            column: index - lineStart + 1 + (lines == 0 ? columnOffset : 0), byteOffset: offset + Int64(index),
             message: message,
             hint: "the JSON array cannot be read past a fault in its structure; fix the file, or export it as NDJSON (one object per line) so that bad lines can be rejected one by one"))
     }
