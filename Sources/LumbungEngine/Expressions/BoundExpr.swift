@@ -60,12 +60,15 @@ public final class BoundExpr: Sendable, CustomStringConvertible {
 extension Expr {
     /// Resolves column names against `schema` and type-checks the expression.
     /// - Throws: `EngineError` (`unknownColumn`, `typeMismatch`, `invalidArgument`).
-    public func bind(to schema: Schema) throws -> BoundExpr {
-        try Binder(schema: schema).bind(self)
+    /// - Parameter expected: the type a bare `null` takes (the context's type), `int64` if `nil`.
+    public func bind(to schema: Schema, expecting expected: DataType? = nil) throws -> BoundExpr {
+        try Binder(schema: schema).bind(self, expecting: expected)
     }
 
     /// The type of the values the expression produces over `schema`.
-    public func resultType(in schema: Schema) throws -> DataType { try bind(to: schema).type }
+    public func resultType(in schema: Schema, expecting expected: DataType? = nil) throws -> DataType {
+        try bind(to: schema, expecting: expected).type
+    }
 }
 
 /// Type-checks expressions. Untyped null literals are bound as `nil`-typed placeholders first and
@@ -73,9 +76,9 @@ extension Expr {
 struct Binder {
     let schema: Schema
 
-    func bind(_ expr: Expr) throws -> BoundExpr {
+    func bind(_ expr: Expr, expecting expected: DataType? = nil) throws -> BoundExpr {
         let bound = try bindLoose(expr)
-        return bound.type.map { _ in bound.expr } ?? typedNull(expr, .int64)
+        return bound.type.map { _ in bound.expr } ?? typedNull(expr, expected ?? .int64)
     }
 
     /// A bound expression whose type may still be open (a bare `null`).
@@ -208,9 +211,15 @@ struct Binder {
     private func bindBinary(_ op: BinaryOperator, _ lhsExpr: Expr, _ rhsExpr: Expr, source: Expr) throws -> Loose {
         let lhsLoose = try bindLoose(lhsExpr)
         let rhsLoose = try bindLoose(rhsExpr)
-        // An open null takes the other side's type.
-        let lhs = settle(lhsLoose, as: rhsLoose.type ?? (op == .and || op == .or ? .bool : .int64))
-        let rhs = settle(rhsLoose, as: lhs.type)
+        // An open null takes the type that makes the operation valid: the other side's type, but
+        // an integer next to a date in arithmetic (`d + null` is a date).
+        func openType(_ other: DataType?) -> DataType {
+            guard let other else { return op == .and || op == .or ? .bool : .int64 }
+            if op.isArithmetic, other == .date { return .int64 }
+            return other
+        }
+        let lhs = settle(lhsLoose, as: op == .subtract && rhsLoose.type == .date ? .date : openType(rhsLoose.type))
+        let rhs = settle(rhsLoose, as: openType(lhs.type))
         let l = lhs.type
         let r = rhs.type
         func mismatch() -> EngineError {

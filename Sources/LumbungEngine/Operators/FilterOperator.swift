@@ -14,7 +14,7 @@ public struct FilterOperator: Sendable, CustomStringConvertible {
     public var description: String { "Filter(\(predicate))" }
 
     public func execute(_ input: Table, context: ExecutionContext) throws -> Table {
-        let bound = try predicate.bind(to: input.schema)
+        let bound = try predicate.bind(to: input.schema, expecting: .bool)
         guard bound.type == .bool else {
             throw EngineError.typeMismatch("a 'where' condition must be true or false, but '\(predicate)' is a \(bound.type)")
         }

@@ -46,7 +46,8 @@ public struct HashAggregateOperator: Sendable, CustomStringConvertible {
         var fields = zip(keys, boundKeys).map { Field(name: $0.name, type: $1.type) }
         var arguments: [BoundExpr?] = []
         for aggregate in aggregates {
-            let argument = try aggregate.argument.map { try $0.bind(to: schema) }
+            let expected: DataType? = aggregate.function == .countIf || aggregate.function == .share ? .bool : nil
+            let argument = try aggregate.argument.map { try $0.bind(to: schema, expecting: expected) }
             if aggregate.function != .count, argument == nil {
                 throw EngineError(.invalidArgument, "\(aggregate.function.name)() needs an argument")
             }
