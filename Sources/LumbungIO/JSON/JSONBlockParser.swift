@@ -5,16 +5,23 @@ import LumbungCore
 import Glibc
 #endif
 
-/// Parses a block of whole JSON records (NDJSON lines, or elements of a top-level array) straight
-/// into typed column builders.
+/// Parses a block of whole JSON records (NDJSON lines, or elements of a top-level array) into a
+/// chunk, in two phases.
 ///
-/// Each record is parsed in two phases. Phase 1 tokenizes and validates the object, flattening
-/// nested objects into dotted names, and lists its leaf values (kind and byte span, with the
-/// integer already converted) without touching the builders; a fault there rejects the record
-/// with nothing to roll back. Phase 2 appends the values: the common cases are one switch per
-/// value, type changes go through the shared `JSONColumnState`. Keys are matched against the key
-/// that followed the previous key last time (records of a file almost always share their key
-/// order), so the usual cost of a key is one short byte comparison; a hash table catches the rest.
+/// 1. Tokenise: one pass over the bytes validates each record (strict grammar, escapes, surrogate
+///    pairs, UTF-8) and appends each leaf value to its column's field index: row, kind, byte span,
+///    and the integer already converted. Nested objects become dotted columns; arrays stay as
+///    their JSON text. A record with a fault is rejected here and its entries dropped. Keys are
+///    matched against the key that followed the same key last time (records of a file almost
+///    always share their key order), so a key usually costs one short byte comparison and is not
+///    scanned twice; a hash table catches the rest.
+/// 2. Convert: each column is converted in one tight loop for its type into exact-size arrays,
+///    strings dictionary-encoded on the fly when they repeat. A value that does not fit an
+///    inferred type widens the column (through the shared `JSONColumnState`) and only that column
+///    is converted again, from its index: values keep their JSON text when a column becomes string.
+///    A value that does not fit a declared type rejects its row.
+///
+/// No `String` is made per value; no Swift array is appended to per value.
 struct JSONBlockParser: BlockParser {
     let path: String
     let isArray: Bool
@@ -48,24 +55,21 @@ struct JSONBlockParser: BlockParser {
     }
 
     func parse(_ block: UnsafeRawBufferPointer, isLast: Bool) -> ParsedBlock {
-        while true {
-            var worker = JSONBlockWorker(config: self, block: block)
-            let parsed = worker.run()
-            worker.release()
-            // `nil`: a column had to widen to string; parse the block again with the new types.
-            if let parsed { return parsed }
-        }
+        precondition(block.count < 1 << 32, "JSON blocks are limited to 4 GiB")
+        var worker = JSONBlockWorker(config: self, block: block)
+        defer { worker.release() }
+        return worker.run()
     }
 }
 
-/// One leaf value of the record being parsed.
+/// One leaf value in a column's field index.
 struct JSONFieldEntry {
     /// The integer for `.int`; the source offset in the block for values decoded into scratch.
     var value: Int64
     /// Offset of the value's text: in the block, or in scratch for `.decoded` and `.compacted`.
-    var start: Int
-    var length: Int32
-    var column: Int32
+    var start: UInt32
+    var length: UInt32
+    var row: UInt32
     var kind: UInt8
 }
 
@@ -85,8 +89,6 @@ enum JSONKind {
     static let array: UInt8 = 8
     /// An array with whitespace, compacted into scratch.
     static let compacted: UInt8 = 9
-    /// Overwritten by a later duplicate key.
-    static let skip: UInt8 = 255
 }
 
 /// A key under a parent object (node 0 is the top level).
@@ -100,14 +102,16 @@ struct JSONKeyNode {
     /// The key that came first in this object last time, and the key that followed this one.
     var firstChild: Int32 = -1
     var next: Int32 = -1
-    /// Whether object values under this key are parsed (0: skipped, projection).
+    /// Whether object values under this key are parsed (false: skipped, by projection).
     var descend: Bool = true
 }
 
-private enum Outcome {
-    case ok
-    case reparse
-    case castFailed(message: String, source: Int, column: Int)
+/// A row rejected while converting (a value that does not fit a declared type).
+private struct LateReject {
+    var row: Int
+    var source: Int
+    var column: Int
+    var message: String
 }
 
 struct JSONBlockWorker {
@@ -115,28 +119,23 @@ struct JSONBlockWorker {
     let base: UnsafePointer<UInt8>
     let blockEnd: UnsafePointer<UInt8>
     var s: JSONScanner
-    var entries = RawVec<JSONFieldEntry>(capacity: 64)
-    var scratch = RawVec<UInt8>(capacity: 256)
+    var scratch = RawVec<UInt8>(capacity: 1024)
     // Keys.
     var nodes = RawVec<JSONKeyNode>(capacity: 64)
     var nodeNames: [String] = [""]
     var keyArena = RawVec<UInt8>(capacity: 1024)
     var table = RawVec<Int32>(capacity: 256)
     var tableMask = 255
-    // Columns of this block.
+    // Columns of this block, in first-seen order.
     var columnNames: [String] = []
     var columnGlobal = RawVec<Int>(capacity: 32)
-    var columnDeclared = RawVec<Bool>(capacity: 32)
-    var columnIdentifier = RawVec<Bool>(capacity: 32)
-    var columnKnown = RawVec<Bool>(capacity: 32)
     var columnNode = RawVec<Int32>(capacity: 32)
-    var stamps = RawVec<Int>(capacity: 32)
-    var lastEntry = RawVec<Int32>(capacity: 32)
-    var builders = RawVec<ColumnBuilder>(capacity: 32)
-    var rowStamp = 0
-    var distinct = 0
-    var columnsAtRowStart = 0
+    var fields = RawVec<RawVec<JSONFieldEntry>>(capacity: 32)
+    // Rows kept.
+    var rowStarts = RawVec<UInt32>(capacity: 1024)
+    var rowEnds = RawVec<UInt32>(capacity: 1024)
     var rows = 0
+    var columnsAtRowStart = 0
     var lines = 0
     var estimatedRows: Int
     var rejects: [RejectedRow] = []
@@ -157,37 +156,66 @@ struct JSONBlockWorker {
     }
 
     func release() {
-        entries.free()
         scratch.free()
         nodes.free()
         keyArena.free()
         table.free()
         columnGlobal.free()
-        columnDeclared.free()
-        columnIdentifier.free()
-        columnKnown.free()
         columnNode.free()
-        stamps.free()
-        lastEntry.free()
-        builders.free()
+        for index in 0..<fields.count { fields.base[index].free() }
+        fields.free()
+        rowStarts.free()
+        rowEnds.free()
     }
 
-    /// The parsed block, or `nil` when it must be parsed again (a column widened to string).
-    mutating func run() -> ParsedBlock? {
-        let completed = config.isArray ? runArray() : runLines()
-        guard completed else { return nil }
+    mutating func run() -> ParsedBlock {
+        if config.isArray { runArray() } else { runLines() }
+        var late: [LateReject] = []
         var columns: [Column] = []
         columns.reserveCapacity(columnNames.count)
-        for index in 0..<columnNames.count { columns.append(builders.base[index].finish()) }
+        for column in 0..<columnNames.count { columns.append(convert(column, late: &late)) }
+        var rowCount = rows
+        if !late.isEmpty {
+            var first: [Int: LateReject] = [:]
+            for reject in late where first[reject.row] == nil { first[reject.row] = reject }
+            var keep = [Bool](repeating: true, count: rows)
+            for row in first.keys { keep[row] = false }
+            columns = columns.map { $0.filtered(keep) }
+            rowCount = rows - first.count
+            var counter = LineCounter(base)
+            for reject in first.values.sorted(by: { $0.row < $1.row }) {
+                let rowStart = base + Int(rowStarts.base[reject.row])
+                let rowEnd = base + Int(rowEnds.base[reject.row])
+                let (line, column) = position(of: base + reject.source, rowStart: rowStart, counter: &counter)
+                rejects.append(RejectedRow(
+                    file: config.path, line: line, column: column, columnName: columnNames[reject.column],
+                    byteOffset: Int64(rowStart - base), kind: .castFailed, reason: reject.message,
+                    raw: String(decoding: UnsafeBufferPointer(start: rowStart, count: rowEnd - rowStart), as: UTF8.self)))
+            }
+            rejects.sort { $0.byteOffset < $1.byteOffset }
+        }
         return ParsedBlock(
-            names: columnNames, chunk: Chunk(columns: columns, count: rows), rejects: rejects, lines: lines,
+            names: columnNames, chunk: Chunk(columns: columns, count: rowCount), rejects: rejects, lines: lines,
             warnings: warnings)
+    }
+
+    /// Line (relative to the block) and byte column of `at` in the record starting at `rowStart`.
+    /// On the block's first line of a JSON array the column counts from the block start, and is
+    /// returned negative for the reader to shift (it knows where the block starts in its line).
+    private func position(
+        of at: UnsafePointer<UInt8>, rowStart: UnsafePointer<UInt8>, counter: inout LineCounter
+    ) -> (line: Int, column: Int) {
+        counter.advance(to: rowStart)
+        let line = counter.line
+        counter.advance(to: max(at, rowStart))
+        let column = max(at, rowStart) - counter.lineStart + 1
+        return (line, config.isArray && counter.line == 0 ? -column : column)
     }
 
     // MARK: Records
 
     /// NDJSON: one record per line; blank lines are skipped.
-    private mutating func runLines() -> Bool {
+    private mutating func runLines() {
         var lineStart = base
         var line = 0
         while lineStart < blockEnd {
@@ -195,9 +223,10 @@ struct JSONBlockWorker {
             let lineEnd = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) } ?? blockEnd
             s.p = lineStart
             s.end = lineEnd
-            s.skipWhitespace()
+            if s.p < lineEnd && s.p[0] <= JSONByte.space { s.skipWhitespace() }
             if s.p < lineEnd {
-                beginRecord()
+                columnsAtRowStart = columnNames.count
+                s.errorAt = nil
                 var ok: Bool
                 var notObject = false
                 let valueStart = s.p
@@ -207,7 +236,7 @@ struct JSONBlockWorker {
                     ok = s.skipValue(depth: 1)
                     notObject = ok
                 }
-                if ok {
+                if ok && s.p < lineEnd {
                     s.skipWhitespace()
                     if s.p < lineEnd {
                         ok = s.fail("unexpected text after the \(notObject ? "value" : "object"): \(JSONScanner.describe(s.p[0]))", at: s.p)
@@ -219,17 +248,17 @@ struct JSONBlockWorker {
                         "\(JSONBlockWorker.kindName(valueStart[0])) is not an object: each line must hold one JSON object",
                         at: valueStart, kind: .notAnObject)
                 }
+                var rawEnd = lineEnd
+                if rawEnd > lineStart && rawEnd[-1] == JSONByte.cr { rawEnd -= 1 }
                 if ok {
-                    switch commitRecord() {
-                    case .ok: break
-                    case .reparse: return false
-                    case .castFailed(let message, let source, let column):
-                        rejectLine(lineStart, lineEnd, line: line, at: base + source, kind: .castFailed, message: message, columnName: columnNames[column])
-                        rollbackColumns()
-                    }
+                    keepRow(lineStart, rawEnd)
                 } else {
-                    rollbackColumns()
-                    rejectLine(lineStart, lineEnd, line: line, at: s.errorAt ?? lineStart, kind: s.errorKind, message: s.errorMessage, columnName: nil)
+                    dropRow()
+                    let at = s.errorAt ?? lineStart
+                    rejects.append(RejectedRow(
+                        file: config.path, line: line, column: at - lineStart + 1, columnName: nil,
+                        byteOffset: Int64(lineStart - base), kind: s.errorKind, reason: s.errorMessage,
+                        raw: String(decoding: UnsafeBufferPointer(start: lineStart, count: rawEnd - lineStart), as: UTF8.self)))
                 }
             }
             if found == nil { break }
@@ -237,24 +266,11 @@ struct JSONBlockWorker {
             lineStart = lineEnd + 1
         }
         lines = line
-        return true
-    }
-
-    private mutating func rejectLine(
-        _ lineStart: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>, line: Int, at position: UnsafePointer<UInt8>,
-        kind: DataError.Kind, message: String, columnName: String?
-    ) {
-        var rawEnd = lineEnd
-        if rawEnd > lineStart && rawEnd[-1] == JSONByte.cr { rawEnd -= 1 }
-        rejects.append(RejectedRow(
-            file: config.path, line: line, column: position - lineStart + 1, columnName: columnName,
-            byteOffset: Int64(lineStart - base), kind: kind, reason: message,
-            raw: String(decoding: UnsafeBufferPointer(start: lineStart, count: rawEnd - lineStart), as: UTF8.self)))
     }
 
     /// A JSON array: elements separated by top-level commas; the block ends after a comma or at the
     /// closing `]` (the splitter checked the structure between elements).
-    private mutating func runArray() -> Bool {
+    private mutating func runArray() {
         var counter = LineCounter(base)
         s.p = base
         s.end = blockEnd
@@ -262,7 +278,8 @@ struct JSONBlockWorker {
             s.skipWhitespace()
             if s.p >= blockEnd || s.p[0] == JSONByte.closeBracket { break }
             let elementStart = s.p
-            beginRecord()
+            columnsAtRowStart = columnNames.count
+            s.errorAt = nil
             var ok: Bool
             var notObject = false
             if s.p[0] == JSONByte.openBrace {
@@ -283,37 +300,26 @@ struct JSONBlockWorker {
                     "\(JSONBlockWorker.kindName(elementStart[0])) is not an object: each element of the array must be a JSON object",
                     at: elementStart, kind: .notAnObject)
             }
-            var failure: (at: UnsafePointer<UInt8>, kind: DataError.Kind, message: String, column: String?)?
             if ok {
-                switch commitRecord() {
-                case .ok: break
-                case .reparse: return false
-                case .castFailed(let message, let source, let column):
-                    failure = (base + source, .castFailed, message, columnNames[column])
-                    rollbackColumns()
-                }
+                var rawEnd = s.p
+                while rawEnd > elementStart && JSONByte.isWhitespace(rawEnd[-1]) { rawEnd -= 1 }
+                keepRow(elementStart, rawEnd)
             } else {
-                rollbackColumns()
-                failure = (s.errorAt ?? elementStart, s.errorKind, s.errorMessage, nil)
-            }
-            if let failure {
+                dropRow()
                 let boundary = JSONBlockWorker.elementEnd(from: elementStart, end: blockEnd)
                 var rawEnd = boundary
                 while rawEnd > elementStart && JSONByte.isWhitespace(rawEnd[-1]) { rawEnd -= 1 }
+                let at = max(s.errorAt ?? elementStart, elementStart)
                 counter.advance(to: elementStart)
                 let line = counter.line
-                let lineStart = counter.lineStart
-                counter.advance(to: max(failure.at, elementStart))
-                var reason = failure.message
+                let (_, column) = position(of: at, rowStart: elementStart, counter: &counter)
+                var reason = s.errorMessage
                 if counter.line > line {
                     reason += " (\(counter.line - line) line\(counter.line - line == 1 ? "" : "s") below the start of the element)"
                 }
-                // On the block's first line, the column counts from the block start: marked negative for
-                // the reader, which knows where the block starts in its line.
-                let column = max(failure.at, elementStart) - (counter.line > line ? counter.lineStart : lineStart) + 1
                 rejects.append(RejectedRow(
-                    file: config.path, line: line, column: counter.line == 0 ? -column : column,
-                    columnName: failure.column, byteOffset: Int64(elementStart - base), kind: failure.kind, reason: reason,
+                    file: config.path, line: line, column: column, columnName: nil, byteOffset: Int64(elementStart - base),
+                    kind: s.errorKind, reason: reason,
                     raw: String(decoding: UnsafeBufferPointer(start: elementStart, count: rawEnd - elementStart), as: UTF8.self)))
                 s.p = boundary
             }
@@ -325,16 +331,41 @@ struct JSONBlockWorker {
         }
         counter.advance(to: blockEnd)
         lines = counter.line
-        return true
     }
 
-    /// Where the element starting at `p` ends: the next comma or `]` outside strings and brackets.
+    @inline(__always)
+    private mutating func keepRow(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
+        rowStarts.append(UInt32(start - base))
+        rowEnds.append(UInt32(end - base))
+        rows += 1
+    }
+
+    /// Drops the entries of a rejected record, and the columns first seen in it.
+    private mutating func dropRow() {
+        let row = UInt32(rows)
+        for column in 0..<columnNames.count {
+            let entries = fields.base + column
+            if entries.pointee.count > 0 && entries.pointee.base[entries.pointee.count - 1].row == row {
+                entries.pointee.count -= 1
+            }
+        }
+        while columnNames.count > columnsAtRowStart {
+            let last = columnNames.count - 1
+            nodes.base[Int(columnNode.base[last])].column = -1
+            columnNames.removeLast()
+            columnGlobal.removeLast()
+            columnNode.removeLast()
+            fields.base[last].free()
+            fields.count -= 1
+        }
+    }
+
+    /// Where the element starting at `start` ends: the next comma or `]` outside strings and brackets.
     static func elementEnd(from start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
         var p = start
         var depth = 0
         while p < end {
-            let c = p[0]
-            switch c {
+            switch p[0] {
             case JSONByte.quote:
                 p += 1
                 while p < end && p[0] != JSONByte.quote { p += p[0] == JSONByte.backslash ? 2 : 1 }
@@ -363,42 +394,12 @@ struct JSONBlockWorker {
         }
     }
 
-    @inline(__always)
-    private mutating func beginRecord() {
-        entries.count = 0
-        scratch.count = 0
-        rowStamp += 1
-        distinct = 0
-        columnsAtRowStart = columnNames.count
-        s.errorAt = nil
-    }
-
-    /// Forgets the columns first seen in a rejected record.
-    private mutating func rollbackColumns() {
-        for index in 0..<columnNames.count where builders.base[index].count > rows {
-            builders.base[index].truncate(to: rows)
-        }
-        while columnNames.count > columnsAtRowStart {
-            let node = Int(columnNode.base[columnNames.count - 1])
-            nodes.base[node].column = -1
-            columnNames.removeLast()
-            columnGlobal.removeLast()
-            columnDeclared.removeLast()
-            columnIdentifier.removeLast()
-            columnKnown.removeLast()
-            columnNode.removeLast()
-            stamps.removeLast()
-            lastEntry.removeLast()
-            builders.removeLast()
-        }
-    }
-
-    // MARK: Phase 1: tokenize
+    // MARK: Phase 1: tokenise
 
     private mutating func parseObject(_ parent: Int32, depth: Int) -> Bool {
         guard depth < JSONScanner.maxDepth else { return s.fail("nesting deeper than \(JSONScanner.maxDepth) levels", at: s.p) }
         s.p += 1
-        s.skipWhitespace()
+        if s.p < s.end && s.p[0] <= JSONByte.space { s.skipWhitespace() }
         if s.p < s.end && s.p[0] == JSONByte.closeBrace {
             s.p += 1
             return true
@@ -407,9 +408,8 @@ struct JSONBlockWorker {
         while true {
             guard s.p < s.end, s.p[0] == JSONByte.quote else { return s.failHere("expected a key in double quotes") }
             s.p += 1
-            let keyStart = s.p
-            guard s.scanStringBody() else { return false }
-            let key = resolveKey(parent, previous, keyStart, s.p - 1 - keyStart)
+            let key = scanKey(parent, previous)
+            if key < 0 { return false }
             previous = key
             if s.p < s.end && s.p[0] == JSONByte.colon {
                 s.p += 1
@@ -418,7 +418,7 @@ struct JSONBlockWorker {
                 guard s.p < s.end, s.p[0] == JSONByte.colon else { return s.failHere("expected ':' after the key") }
                 s.p += 1
             }
-            s.skipWhitespace()
+            if s.p < s.end && s.p[0] <= JSONByte.space { s.skipWhitespace() }
             guard s.p < s.end else { return s.failHere("expected a value") }
             guard parseValue(key, depth: depth) else { return false }
             if s.p < s.end && s.p[0] <= JSONByte.space { s.skipWhitespace() }
@@ -435,6 +435,29 @@ struct JSONBlockWorker {
             }
             return s.failHere("expected ',' or '}' after a value")
         }
+    }
+
+    /// The key node of the key whose body starts at `s.p`, leaving `s.p` past its closing quote;
+    /// -1 on a fault. The predicted key is compared first: when its bytes and a closing quote follow,
+    /// the key is that one and needs no scan (its bytes were validated when it was first seen).
+    @inline(__always)
+    private mutating func scanKey(_ parent: Int32, _ previous: Int32) -> Int32 {
+        let candidate = previous >= 0 ? nodes.base[Int(previous)].next : nodes.base[Int(parent)].firstChild
+        let keyStart = s.p
+        if candidate >= 0 {
+            let node = nodes.base[Int(candidate)]
+            let length = Int(node.keyLength)
+            if s.end - keyStart > length && keyStart[length] == JSONByte.quote
+                && JSONBlockWorker.bytesEqual(keyArena.base + Int(node.keyStart), keyStart, length)
+            {
+                s.p = keyStart + length + 1
+                return candidate
+            }
+        }
+        guard s.scanStringBody() else { return -1 }
+        let found = lookupKey(parent, keyStart, s.p - 1 - keyStart)
+        if previous >= 0 { nodes.base[Int(previous)].next = found } else { nodes.base[Int(parent)].firstChild = found }
+        return found
     }
 
     @inline(__always)
@@ -498,16 +521,16 @@ struct JSONBlockWorker {
 
     @inline(__always)
     private mutating func addEntry(_ column: Int32, _ kind: UInt8, start: Int, length: Int, value: Int64) {
-        let c = Int(column)
-        if stamps.base[c] == rowStamp {
-            entries.base[Int(lastEntry.base[c])].kind = JSONKind.skip
-            noteDuplicate(c)
-        } else {
-            stamps.base[c] = rowStamp
-            distinct += 1
+        let entries = fields.base + Int(column)
+        let entry = JSONFieldEntry(value: value, start: UInt32(start), length: UInt32(length), row: UInt32(rows), kind: kind)
+        let count = entries.pointee.count
+        if count > 0 && entries.pointee.base[count - 1].row == UInt32(rows) {
+            // A duplicate key in the same object: the last value wins.
+            entries.pointee.base[count - 1] = entry
+            noteDuplicate(Int(column))
+            return
         }
-        lastEntry.base[c] = Int32(entries.count)
-        entries.append(JSONFieldEntry(value: value, start: start, length: Int32(length), column: column, kind: kind))
+        entries.pointee.append(entry)
     }
 
     @inline(never)
@@ -537,21 +560,7 @@ struct JSONBlockWorker {
         return true
     }
 
-    /// The node of key `p[0..<length]` (raw, escapes undecoded) under `parent`, following `previous`.
-    @inline(__always)
-    private mutating func resolveKey(_ parent: Int32, _ previous: Int32, _ p: UnsafePointer<UInt8>, _ length: Int) -> Int32 {
-        let candidate = previous >= 0 ? nodes.base[Int(previous)].next : nodes.base[Int(parent)].firstChild
-        if candidate >= 0 {
-            let node = nodes.base[Int(candidate)]
-            if Int(node.keyLength) == length && JSONBlockWorker.bytesEqual(keyArena.base + Int(node.keyStart), p, length) {
-                return candidate
-            }
-        }
-        let found = lookupKey(parent, p, length)
-        if previous >= 0 { nodes.base[Int(previous)].next = found } else { nodes.base[Int(parent)].firstChild = found }
-        return found
-    }
-
+    /// The node of key `p[0..<length]` (raw, escapes undecoded) under `parent`, made on first sight.
     private mutating func lookupKey(_ parent: Int32, _ p: UnsafePointer<UInt8>, _ length: Int) -> Int32 {
         var hash: UInt32 = 2_166_136_261 ^ (UInt32(bitPattern: parent) &* 0x9E37_79B1)
         for index in 0..<length { hash = (hash ^ UInt32(p[index])) &* 16_777_619 }
@@ -567,7 +576,6 @@ struct JSONBlockWorker {
             }
             slot = (slot + 1) & tableMask
         }
-        // A new key.
         let id = Int32(nodes.count)
         let keyStart = keyArena.count
         keyArena.append(p, length)
@@ -609,129 +617,35 @@ struct JSONBlockWorker {
             nodes.base[Int(node)].column = -2
             return -2
         }
-        let registered = config.state.register(name)
         let index = columnNames.count
         columnNames.append(name)
-        columnGlobal.append(registered.id)
-        columnDeclared.append(registered.declared)
-        columnIdentifier.append(config.identifierHints && !registered.declared && IdentifierHints.isIdentifier(name))
+        columnGlobal.append(config.state.register(name).id)
         columnNode.append(node)
-        stamps.append(0)
-        lastEntry.append(-1)
-        var builder: ColumnBuilder
-        if let type = registered.type {
-            builder = ColumnBuilder(type: type, capacity: estimatedRows)
-            columnKnown.append(true)
-        } else {
-            builder = ColumnBuilder(type: .string)
-            columnKnown.append(false)
-        }
-        for _ in 0..<rows { builder.appendNull() }
-        builders.append(builder)
+        fields.append(RawVec<JSONFieldEntry>(capacity: rows == 0 ? estimatedRows : 16))
         nodes.base[Int(node)].column = Int32(index)
         return Int32(index)
     }
 
-    // MARK: Phase 2: append
-
-    private mutating func commitRecord() -> Outcome {
-        for index in 0..<entries.count {
-            let entry = entries.base[index]
-            if entry.kind == JSONKind.skip { continue }
-            let column = Int(entry.column)
-            if appendFast(entry, column) { continue }
-            let outcome = appendSlow(entry, column)
-            if case .ok = outcome { continue }
-            return outcome
-        }
-        let columnCount = columnNames.count
-        if distinct < columnCount {
-            for column in 0..<columnCount where builders.base[column].count == rows {
-                builders.base[column].appendNull()
-            }
-        }
-        rows += 1
-        return .ok
-    }
+    // MARK: Phase 2: convert
 
     @inline(__always)
     private func text(_ entry: JSONFieldEntry) -> UnsafePointer<UInt8> {
         entry.kind == JSONKind.decoded || entry.kind == JSONKind.compacted
-            ? UnsafePointer(scratch.base) + entry.start : base + entry.start
+            ? UnsafePointer(scratch.base) + Int(entry.start) : base + Int(entry.start)
     }
 
-    @inline(__always)
+    /// Where the value starts in the block (for reject columns).
     private func source(_ entry: JSONFieldEntry) -> Int {
         if entry.kind == JSONKind.decoded || entry.kind == JSONKind.compacted { return Int(entry.value) }
-        return entry.kind == JSONKind.string ? entry.start - 1 : entry.start
+        return entry.kind == JSONKind.string ? Int(entry.start) - 1 : Int(entry.start)
     }
 
-    /// Appends when the value fits the column's current type.
-    @inline(__always)
-    private mutating func appendFast(_ entry: JSONFieldEntry, _ column: Int) -> Bool {
-        let builder = builders.base + column
-        let kind = entry.kind
-        if kind == JSONKind.null {
-            builder.pointee.appendNull()
-            return true
-        }
-        if !columnKnown.base[column] { return false }
-        switch builder.pointee.type {
-        case .string:
-            builder.pointee.appendString(text(entry), Int(entry.length))
-            return true
-        case .int64:
-            guard kind == JSONKind.int else { return false }
-            builder.pointee.appendInt(entry.value)
-            return true
-        case .float64:
-            if kind == JSONKind.int {
-                builder.pointee.appendDouble(Double(entry.value))
-                return true
-            }
-            guard kind == JSONKind.float || kind == JSONKind.bigInt,
-                let value = ValueParser.double(base + entry.start, Int(entry.length))
-            else { return false }
-            builder.pointee.appendDouble(value)
-            if kind == JSONKind.bigInt { noteBigInt(column) }
-            return true
-        case .bool:
-            guard kind == JSONKind.trueValue || kind == JSONKind.falseValue else { return false }
-            builder.pointee.appendBool(kind == JSONKind.trueValue)
-            return true
-        case .date:
-            guard kind == JSONKind.string || kind == JSONKind.decoded, entry.length == 10,
-                let value = ValueParser.date(text(entry), 10)
-            else { return false }
-            builder.pointee.appendDate(value)
-            return true
-        case .timestamp:
-            guard kind == JSONKind.string || kind == JSONKind.decoded else { return false }
-            let p = text(entry)
-            let length = Int(entry.length)
-            if let value = ValueParser.timestamp(p, length) {
-                builder.pointee.appendTimestamp(value)
-                return true
-            }
-            if length == 10, let days = ValueParser.date(p, length) {
-                builder.pointee.appendTimestamp(Int64(days) * 86_400_000_000)
-                return true
-            }
-            return false
-        }
-    }
-
-    @inline(never)
-    private mutating func noteBigInt(_ column: Int) {
-        warn("column '\(columnNames[column])': integers too large for int64 were read as float64 (precision may be lost)")
-    }
-
-    /// The narrowest type of one (non-null) value.
-    private func valueType(_ entry: JSONFieldEntry, _ column: Int) -> DataType {
+    /// The narrowest type of one non-null value.
+    private func valueType(_ entry: JSONFieldEntry, identifier: Bool) -> DataType {
         switch entry.kind {
         case JSONKind.falseValue, JSONKind.trueValue: return .bool
-        case JSONKind.int: return columnIdentifier.base[column] ? .string : .int64
-        case JSONKind.float, JSONKind.bigInt: return columnIdentifier.base[column] ? .string : .float64
+        case JSONKind.int: return identifier ? .string : .int64
+        case JSONKind.float, JSONKind.bigInt: return identifier ? .string : .float64
         case JSONKind.string, JSONKind.decoded:
             let p = text(entry)
             let length = Int(entry.length)
@@ -742,53 +656,204 @@ struct JSONBlockWorker {
         }
     }
 
-    /// A value that does not fit the column's current type: settle the type, widen, or fail.
-    private mutating func appendSlow(_ entry: JSONFieldEntry, _ column: Int) -> Outcome {
-        let type = valueType(entry, column)
-        let global = columnGlobal.base[column]
-        if !columnKnown.base[column] {
-            // First value of a column seen only with nulls so far.
-            let settled = config.state.widen(global, toHold: type)
-            var builder = ColumnBuilder(type: settled, capacity: estimatedRows)
-            for _ in 0..<builders.base[column].count { builder.appendNull() }
-            builders.base[column] = builder
-            columnKnown.base[column] = true
-            if appendFast(entry, column) { return .ok }
-        }
-        let current = builders.base[column].type
-        if columnDeclared.base[column] { return appendDeclared(entry, column, current) }
-        let target = config.state.widen(global, toHold: current.widened(with: type))
-        if target == .string && current != .string { return .reparse }
-        if target != current { builders.base[column].widen(to: target) }
-        if appendFast(entry, column) { return .ok }
-        // Cannot happen (the widened type holds the value); be safe: go to string.
-        config.state.widen(global, toHold: .string)
-        return .reparse
+    private enum Conversion {
+        case done(Column)
+        case widen(DataType)
     }
 
-    /// Values of a declared column: strings may be converted; anything else that does not fit fails.
-    private mutating func appendDeclared(_ entry: JSONFieldEntry, _ column: Int, _ type: DataType) -> Outcome {
-        let isString = entry.kind == JSONKind.string || entry.kind == JSONKind.decoded
-        let p = text(entry)
-        let length = Int(entry.length)
-        let builder = builders.base + column
-        if isString {
-            switch type {
-            case .int64:
-                if let value = ValueParser.int64(p, length) { builder.pointee.appendInt(value); return .ok }
-            case .float64:
-                if let value = ValueParser.double(p, length) { builder.pointee.appendDouble(value); return .ok }
-            case .bool:
-                if let value = ValueParser.bool(p, length) { builder.pointee.appendBool(value); return .ok }
-            default:
+    private mutating func convert(_ column: Int, late: inout [LateReject]) -> Column {
+        let entries = fields.base[column]
+        let global = columnGlobal.base[column]
+        let info = config.state.register(columnNames[column])
+        let identifier = config.identifierHints && !info.declared && IdentifierHints.isIdentifier(columnNames[column])
+        var type = info.type
+        if type == nil {
+            for index in 0..<entries.count where entries.base[index].kind != JSONKind.null {
+                type = config.state.widen(global, toHold: valueType(entries.base[index], identifier: identifier))
                 break
             }
         }
-        let shown = String(decoding: UnsafeBufferPointer(start: p, count: min(length, 60)), as: UTF8.self)
-        let described = isString ? "\"\(shown)\"" : shown
-        return .castFailed(
-            message: "could not convert \(described) to \(type) (declared type of column '\(columnNames[column])')",
-            source: source(entry), column: column)
+        // Only nulls so far: a placeholder the reader replaces once the column's type is known.
+        guard var type else { return Column.nulls(type: .string, count: rows) }
+        while true {
+            switch convertOnce(column, type: type, declared: info.declared, identifier: identifier, late: &late) {
+            case .done(let result): return result
+            case .widen(let wider): type = config.state.widen(global, toHold: wider)
+            }
+        }
+    }
+
+    private mutating func convertOnce(
+        _ column: Int, type: DataType, declared: Bool, identifier: Bool, late: inout [LateReject]
+    ) -> Conversion {
+        let entries = fields.base[column]
+        let rows = self.rows
+        var words = [UInt64](repeating: 0, count: (rows + 63) >> 6)
+        var present = 0
+        var needed: DataType?
+        var bigInt = false
+
+        /// A value that does not fit: widen an inferred type, reject the row of a declared one.
+        func misfit(_ entry: JSONFieldEntry) {
+            if declared {
+                late.append(LateReject(
+                    row: Int(entry.row), source: source(entry), column: column, message: castMessage(entry, type, column)))
+            } else {
+                needed = type.widened(with: needed ?? type).widened(with: valueType(entry, identifier: identifier))
+            }
+        }
+
+        func fixed<T>(_ zero: T, _ convert: (JSONFieldEntry) -> T?) -> [T] {
+            [T](unsafeUninitializedCapacity: rows) { buffer, initialized in
+                buffer.initialize(repeating: zero)
+                words.withUnsafeMutableBufferPointer { bits in
+                    for index in 0..<entries.count {
+                        let entry = entries.base[index]
+                        if entry.kind == JSONKind.null { continue }
+                        guard let value = convert(entry) else {
+                            misfit(entry)
+                            continue
+                        }
+                        let row = Int(entry.row)
+                        buffer[row] = value
+                        bits[row >> 6] |= 1 << UInt64(row & 63)
+                        present += 1
+                    }
+                }
+                initialized = rows
+            }
+        }
+
+        let values: ColumnValues
+        switch type {
+        case .int64:
+            values = .int64(fixed(0) { entry in
+                if entry.kind == JSONKind.int { return entry.value }
+                if declared, entry.kind == JSONKind.string || entry.kind == JSONKind.decoded {
+                    return ValueParser.int64(text(entry), Int(entry.length))
+                }
+                return nil
+            })
+        case .float64:
+            values = .float64(fixed(0) { entry in
+                switch entry.kind {
+                case JSONKind.int: return Double(entry.value)
+                case JSONKind.float: return ValueParser.double(base + Int(entry.start), Int(entry.length))
+                case JSONKind.bigInt:
+                    bigInt = true
+                    return ValueParser.double(base + Int(entry.start), Int(entry.length))
+                case JSONKind.string, JSONKind.decoded:
+                    return declared ? ValueParser.double(text(entry), Int(entry.length)) : nil
+                default: return nil
+                }
+            })
+        case .bool:
+            values = .bool(fixed(0) { entry in
+                if entry.kind == JSONKind.trueValue { return 1 }
+                if entry.kind == JSONKind.falseValue { return 0 }
+                if declared, entry.kind == JSONKind.string || entry.kind == JSONKind.decoded {
+                    return ValueParser.bool(text(entry), Int(entry.length)).map { $0 ? 1 : 0 }
+                }
+                return nil
+            })
+        case .date:
+            values = .date(fixed(0) { entry in
+                guard entry.kind == JSONKind.string || entry.kind == JSONKind.decoded, entry.length == 10 else { return nil }
+                return ValueParser.date(text(entry), 10)
+            })
+        case .timestamp:
+            values = .timestamp(fixed(0) { entry in
+                guard entry.kind == JSONKind.string || entry.kind == JSONKind.decoded else { return nil }
+                let p = text(entry)
+                let length = Int(entry.length)
+                if let value = ValueParser.timestamp(p, length) { return value }
+                if length == 10, let days = ValueParser.date(p, length) { return Int64(days) * 86_400_000_000 }
+                return nil
+            })
+        case .string:
+            values = convertStrings(column, words: &words, present: &present)
+        }
+        if let needed, needed != type { return .widen(needed) }
+        if bigInt && type == .float64 {
+            warn("column '\(columnNames[column])': integers too large for int64 were read as float64 (precision may be lost)")
+        }
+        let validity: Bitmap? = present == rows ? nil : Bitmap(words: words, count: rows)
+        return .done(Column(type: type, values: values, validity: validity, count: rows))
+    }
+
+    private func castMessage(_ entry: JSONFieldEntry, _ type: DataType, _ column: Int) -> String {
+        let length = Int(entry.length)
+        let shown = String(decoding: UnsafeBufferPointer(start: text(entry), count: min(length, 60)), as: UTF8.self)
+        let described = entry.kind == JSONKind.string || entry.kind == JSONKind.decoded ? "\"\(shown)\"" : shown
+        return "could not convert \(described) to \(type) (declared type of column '\(columnNames[column])')"
+    }
+
+    /// Strings (any value as its JSON text): dictionary-encoded on the fly unless this column was
+    /// seen to be high-cardinality, else plain bytes and offsets. UTF-8 was validated in phase 1.
+    private func convertStrings(_ column: Int, words: inout [UInt64], present: inout Int) -> ColumnValues {
+        let entries = fields.base[column]
+        let rows = self.rows
+        let global = columnGlobal.base[column]
+        var nonNull = 0
+        var total = 0
+        for index in 0..<entries.count where entries.base[index].kind != JSONKind.null {
+            nonNull += 1
+            total += Int(entries.base[index].length)
+        }
+        present = nonNull
+        words.withUnsafeMutableBufferPointer { bits in
+            for index in 0..<entries.count where entries.base[index].kind != JSONKind.null {
+                let row = Int(entries.base[index].row)
+                bits[row >> 6] |= 1 << UInt64(row & 63)
+            }
+        }
+        if rows >= 16, !config.state.isHighCardinality(global) {
+            let limit = max(16, min(rows / 4, 65_536))
+            var encoder = DictionaryBuilder(expected: min(rows / 4, 4096))
+            var failed = false
+            let codes = [UInt32](unsafeUninitializedCapacity: rows) { buffer, initialized in
+                buffer.initialize(repeating: 0)
+                for index in 0..<entries.count {
+                    let entry = entries.base[index]
+                    if entry.kind == JSONKind.null { continue }
+                    buffer[Int(entry.row)] = encoder.code(for: text(entry), Int(entry.length)).0
+                    if encoder.count > limit {
+                        failed = true
+                        break
+                    }
+                }
+                initialized = rows
+            }
+            if !failed { return .dictionary(codes: codes, dictionary: encoder.dictionary) }
+            config.state.markHighCardinality(global)
+        }
+        var offsets = [UInt32](repeating: 0, count: rows + 1)
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(total, 1)) { buffer, initialized in
+            var used = 0
+            var row = 0
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                for index in 0..<entries.count {
+                    let entry = entries.base[index]
+                    if entry.kind == JSONKind.null { continue }
+                    let target = Int(entry.row)
+                    while row < target {
+                        row += 1
+                        offsets[row] = UInt32(used)
+                    }
+                    let length = Int(entry.length)
+                    (buffer.baseAddress! + used).initialize(from: text(entry), count: length)
+                    used += length
+                    row = target + 1
+                    offsets[row] = UInt32(used)
+                }
+                while row < rows {
+                    row += 1
+                    offsets[row] = UInt32(used)
+                }
+            }
+            initialized = used
+        }
+        return .string(StringArray(bytes: bytes, offsets: offsets))
     }
 }
 

@@ -55,6 +55,22 @@ final class JSONColumnState: @unchecked Sendable {
         return result
     }
 
+    private var highCardinality = Set<Int>()
+
+    /// Whether column `id` was seen with too many distinct strings for dictionary encoding (later
+    /// blocks then skip the attempt).
+    func isHighCardinality(_ id: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return highCardinality.contains(id)
+    }
+
+    func markHighCardinality(_ id: Int) {
+        lock.lock()
+        highCardinality.insert(id)
+        lock.unlock()
+    }
+
     /// Bytes per row measured on the sample, to size the column builders of a block.
     var bytesPerRow: Double {
         get { lock.lock(); defer { lock.unlock() }; return sampledBytesPerRow }
