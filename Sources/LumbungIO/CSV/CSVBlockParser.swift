@@ -23,9 +23,9 @@ struct CSVBlockParser: BlockParser {
     let state: TypeState
     let cardinality: CardinalityHints
 
-    private static let quotedFlag: UInt32 = 1 << 31
-    private static let escapedFlag: UInt32 = 1 << 30
-    private static let offsetMask: UInt32 = (1 << 30) - 1
+    fileprivate static let quotedFlag: UInt32 = 1 << 31
+    fileprivate static let escapedFlag: UInt32 = 1 << 30
+    fileprivate static let offsetMask: UInt32 = (1 << 30) - 1
 
     private struct Failure {
         var kind: DataError.Kind
@@ -91,6 +91,9 @@ struct CSVBlockParser: BlockParser {
         classes[Int(delimiter)] = 1
         classes[Int(newline)] = 1
         classes[Int(quote)] = 1
+        let delimiterMask = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        let newlineMask = UInt64(newline) &* 0x0101_0101_0101_0101
+        let quoteMask = UInt64(quote) &* 0x0101_0101_0101_0101
         var line = 0
         var p = start
         classes.withUnsafeBufferPointer { classTable in
@@ -152,6 +155,15 @@ struct CSVBlockParser: BlockParser {
                                 while p < end && p[0] != delimiter && p[0] != newline { p += 1 }
                             }
                         } else {
+                            while p + 8 <= end {
+                                let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+                                let hits = Self.matches(word, delimiterMask) | Self.matches(word, newlineMask) | Self.matches(word, quoteMask)
+                                if hits != 0 {
+                                    p += hits.trailingZeroBitCount >> 3
+                                    break
+                                }
+                                p += 8
+                            }
                             while p < end && table[Int(p[0])] == 0 { p += 1 }
                             if p < end && p[0] == quote {
                                 failure = failure ?? Failure(
@@ -213,6 +225,14 @@ struct CSVBlockParser: BlockParser {
         return line
     }
 
+    /// High bit set in each byte of `word` equal to the byte broadcast in `mask` (the lowest set
+    /// bit is exact; bits above a match may be spurious, so only the lowest is used).
+    @inline(__always)
+    private static func matches(_ word: UInt64, _ mask: UInt64) -> UInt64 {
+        let x = word ^ mask
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
     // MARK: - Phase 2: convert
 
     private func convert(_ block: UnsafeRawBufferPointer, _ index: FieldIndex, slot: Int, rejected: inout [Int: RejectedRow]) -> Column {
@@ -232,190 +252,212 @@ struct CSVBlockParser: BlockParser {
         case widen(DataType)
     }
 
+    /// Reads the fields of one column from the field index.
+    private struct FieldAccess {
+        let starts: UnsafeMutablePointer<UInt32>
+        let ends: UnsafeMutablePointer<UInt32>
+        let block: UnsafePointer<UInt8>
+        let slots: Int
+        let slot: Int
+        let escapes: [Int: [UInt8]]
+
+        /// Pointer, length and quoted flag of the field in `row` (unescaped text for doubled quotes).
+        @inline(__always)
+        func field(_ row: Int) -> (UnsafePointer<UInt8>, Int, Bool) {
+            let position = row &* slots &+ slot
+            let start = Int(starts[position])
+            let packed = ends[position]
+            let quoted = packed & CSVBlockParser.quotedFlag != 0
+            if packed & CSVBlockParser.escapedFlag != 0, let unescaped = escapes[position] {
+                // Escaped fields are rare; their unescaped copy lives as long as the index.
+                return unescaped.withUnsafeBufferPointer { ($0.baseAddress ?? block, $0.count, quoted) }
+            }
+            return (block + start, Int(packed & CSVBlockParser.offsetMask) &- start, quoted)
+        }
+
+        /// The raw (still escaped) bytes of the field, for messages.
+        func raw(_ row: Int) -> String {
+            let position = row &* slots &+ slot
+            let start = Int(starts[position])
+            let length = Int(ends[position] & CSVBlockParser.offsetMask) - start
+            return String(decoding: UnsafeBufferPointer(start: block + start, count: min(length, 60)), as: UTF8.self)
+        }
+    }
+
+    @inline(__always)
+    private static func isNull(_ p: UnsafePointer<UInt8>, _ length: Int, _ quoted: Bool) -> Bool {
+        length == 0 || (!quoted && length == 4 && ValueParser.isNullMarker(p, 4))
+    }
+
+    /// One fixed-width column: values, validity words, null count and the rows that did not parse.
+    @inline(__always)
+    private static func convertFixed<T>(
+        _ fields: FieldAccess, rows: Int, zero: T, words: UnsafeMutablePointer<UInt64>,
+        _ parse: (UnsafePointer<UInt8>, Int) -> T?
+    ) -> ([T], Int, [Int]) {
+        var nulls = 0
+        var failures: [Int] = []
+        let values = [T](unsafeUninitializedCapacity: rows) { buffer, initialized in
+            let out = buffer.baseAddress!
+            for row in 0..<rows {
+                let (p, length, quoted) = fields.field(row)
+                if isNull(p, length, quoted) {
+                    out[row] = zero
+                    nulls &+= 1
+                } else if let value = parse(p, length) {
+                    out[row] = value
+                    words[row >> 6] |= 1 << UInt64(row & 63)
+                } else {
+                    out[row] = zero
+                    nulls &+= 1
+                    failures.append(row)
+                }
+            }
+            initialized = rows
+        }
+        return (values, nulls, failures)
+    }
+
     private func convertOnce(
         _ block: UnsafeRawBufferPointer, _ index: FieldIndex, slot: Int, type: DataType, rejected: inout [Int: RejectedRow]
     ) -> Conversion {
         let rows = index.rows
-        let slots = outputNames.count
         let base = block.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let decimal = dialect.decimalSeparator
-        let declared = state.declared[slot]
+        let fields = FieldAccess(
+            starts: index.starts.base, ends: index.ends.base, block: base, slots: outputNames.count, slot: slot,
+            escapes: index.escapes)
         var words = [UInt64](repeating: 0, count: (rows + 63) >> 6)
         var nulls = 0
-        var needed: DataType?
-
-        /// Calls `body` with each field's bytes and quoted flag; `body` returns false when the value does not fit.
-        func forEachField(_ body: (Int, UnsafePointer<UInt8>, Int, Bool) -> Bool) {
-            for row in 0..<rows {
-                let position = row * slots + slot
-                let start = Int(index.starts.base[position])
-                let packed = index.ends.base[position]
-                let quoted = packed & Self.quotedFlag != 0
-                let ok: Bool
-                if packed & Self.escapedFlag != 0, let unescaped = index.escapes[position] {
-                    ok = unescaped.withUnsafeBufferPointer { body(row, $0.baseAddress ?? base, $0.count, quoted) }
-                } else {
-                    ok = body(row, base + start, Int(packed & Self.offsetMask) - start, quoted)
-                }
-                if !ok {
-                    let start = Int(index.starts.base[position])
-                    let length = Int(index.ends.base[position] & Self.offsetMask) - start
-                    if declared {
-                        reject(row, slot: slot, kind: .castFailed, index: index, block: base, rejected: &rejected,
-                               message: "could not convert \"\(String(decoding: UnsafeBufferPointer(start: base + start, count: min(length, 60)), as: UTF8.self))\" to \(type) (declared type of column '\(outputNames[slot])')")
-                    } else {
-                        var valueType = TypeInference.typeOf(base + start, length, decimalSeparator: decimal)
-                        if valueType == .bool || (valueType.isNumeric && IdentifierHints.isIdentifier(outputNames[slot])) { valueType = .string }
-                        needed = (needed ?? type).widened(with: type.widened(with: valueType))
-                    }
-                }
-            }
-        }
-
-        @inline(__always)
-        func isNull(_ p: UnsafePointer<UInt8>, _ length: Int, _ quoted: Bool) -> Bool {
-            length == 0 || (!quoted && length == 4 && ValueParser.isNullMarker(p, 4))
-        }
-
-        let values: ColumnValues
-        switch type {
-        case .int64, .timestamp, .float64, .date, .bool:
-            func fixed<T>(_ zero: T, _ parse: (UnsafePointer<UInt8>, Int) -> T?) -> [T] {
-                [T](unsafeUninitializedCapacity: rows) { buffer, initialized in
-                    forEachField { row, p, length, quoted in
-                        if isNull(p, length, quoted) {
-                            buffer[row] = zero
-                            nulls += 1
-                            return true
-                        }
-                        guard let value = parse(p, length) else {
-                            buffer[row] = zero
-                            nulls += 1
-                            return false
-                        }
-                        buffer[row] = value
-                        words[row >> 6] |= 1 << UInt64(row & 63)
-                        return true
-                    }
-                    initialized = rows
-                }
-            }
+        var failures: [Int] = []
+        var invalidText: [(Int, Int)] = []
+        let values: ColumnValues = words.withUnsafeMutableBufferPointer { wordBuffer in
+            let w = wordBuffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!
             switch type {
-            case .int64: values = .int64(fixed(0, ValueParser.int64))
-            case .timestamp: values = .timestamp(fixed(0, ValueParser.timestamp))
-            case .float64: values = .float64(fixed(0) { ValueParser.double($0, $1, decimalSeparator: decimal) })
-            case .date: values = .date(fixed(0, ValueParser.date))
-            default: values = .bool(fixed(0) { p, n in ValueParser.bool(p, n).map { $0 ? 1 : 0 } })
+            case .int64:
+                let (v, n, f) = Self.convertFixed(fields, rows: rows, zero: Int64(0), words: w, ValueParser.int64)
+                nulls = n; failures = f
+                return .int64(v)
+            case .timestamp:
+                let (v, n, f) = Self.convertFixed(fields, rows: rows, zero: Int64(0), words: w, ValueParser.timestamp)
+                nulls = n; failures = f
+                return .timestamp(v)
+            case .float64:
+                let (v, n, f) = Self.convertFixed(fields, rows: rows, zero: 0.0, words: w) {
+                    ValueParser.double($0, $1, decimalSeparator: decimal)
+                }
+                nulls = n; failures = f
+                return .float64(v)
+            case .date:
+                let (v, n, f) = Self.convertFixed(fields, rows: rows, zero: Int32(0), words: w, ValueParser.date)
+                nulls = n; failures = f
+                return .date(v)
+            case .bool:
+                let (v, n, f) = Self.convertFixed(fields, rows: rows, zero: UInt8(0), words: w) { p, length in
+                    ValueParser.bool(p, length).map { $0 ? 1 : 0 }
+                }
+                nulls = n; failures = f
+                return .bool(v)
+            case .string:
+                let (v, n, invalid) = convertStrings(fields, rows: rows, words: w)
+                nulls = n; invalidText = invalid
+                return v
             }
-        case .string:
-            values = convertStrings(index, slot: slot, block: base, words: &words, nulls: &nulls, rejected: &rejected)
         }
-        if let needed, needed != type { return .widen(needed) }
+        for (row, offset) in invalidText {
+            reject(row, slot: slot, kind: .invalidUTF8, index: index, block: base, rejected: &rejected,
+                   message: "invalid UTF-8 at byte \(offset + 1) of the field (the file may be Latin-1 or Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)")
+        }
+        if !failures.isEmpty {
+            if state.declared[slot] {
+                for row in failures {
+                    reject(row, slot: slot, kind: .castFailed, index: index, block: base, rejected: &rejected,
+                           message: "could not convert \"\(fields.raw(row))\" to \(type) (declared type of column '\(outputNames[slot])')")
+                }
+            } else {
+                var needed = type
+                for row in failures {
+                    let (p, length, _) = fields.field(row)
+                    var valueType = TypeInference.typeOf(p, length, decimalSeparator: decimal)
+                    if valueType == .bool || (valueType.isNumeric && IdentifierHints.isIdentifier(outputNames[slot])) { valueType = .string }
+                    needed = needed.widened(with: valueType)
+                }
+                if needed != type { return .widen(needed) }
+            }
+        }
         let validity: Bitmap? = nulls == 0 ? nil : Bitmap(words: words, count: rows)
         return .done(Column(type: type, values: values, validity: validity, count: rows))
     }
 
     /// Strings: dictionary-encoded on the fly (unless this column was seen to be high-cardinality),
-    /// falling back to plain bytes + offsets. UTF-8 is validated once per distinct value.
+    /// else plain bytes + offsets. UTF-8 is validated once per distinct value. Returns the values,
+    /// the null count and the rows with invalid UTF-8 (row, byte offset).
     private func convertStrings(
-        _ index: FieldIndex, slot: Int, block base: UnsafePointer<UInt8>, words: inout [UInt64], nulls: inout Int,
-        rejected: inout [Int: RejectedRow]
-    ) -> ColumnValues {
-        let rows = index.rows
-        let slots = outputNames.count
+        _ fields: FieldAccess, rows: Int, words: UnsafeMutablePointer<UInt64>
+    ) -> (ColumnValues, Int, [(Int, Int)]) {
+        let slot = fields.slot
         @inline(__always)
-        func field(_ row: Int) -> (UnsafePointer<UInt8>, Int, Bool, [UInt8]?) {
-            let position = row * slots + slot
-            let start = Int(index.starts.base[position])
-            let packed = index.ends.base[position]
-            let quoted = packed & Self.quotedFlag != 0
-            if packed & Self.escapedFlag != 0, let unescaped = index.escapes[position] {
-                return (base, 0, quoted, unescaped)
-            }
-            return (base + start, Int(packed & Self.offsetMask) - start, quoted, nil)
+        func isNullString(_ p: UnsafePointer<UInt8>, _ length: Int, _ quoted: Bool) -> Bool {
+            !quoted && (length == 0 || (length == 4 && ValueParser.isNullMarker(p, 4)))
         }
-        @inline(__always)
-        func isNull(_ p: UnsafePointer<UInt8>, _ length: Int, _ quoted: Bool) -> Bool {
-            (length == 0 && !quoted) || (!quoted && length == 4 && ValueParser.isNullMarker(p, 4))
-        }
-        func invalid(_ row: Int, _ offset: Int) {
-            reject(row, slot: slot, kind: .invalidUTF8, index: index, block: base, rejected: &rejected,
-                   message: "invalid UTF-8 at byte \(offset + 1) of the field (the file may be Latin-1 or Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)")
-        }
-
         if rows >= 16, !cardinality.isHigh(slot) {
             var encoder = DictionaryBuilder(expected: min(rows / 4, 4096))
-            var codes = [UInt32](repeating: 0, count: rows)
             let limit = max(16, min(rows / 4, 65_536))
-            var failed = false
-            var localNulls = 0
-            var localWords = words
-            for row in 0..<rows {
-                let (p, length, quoted, unescaped) = field(row)
-                if let unescaped {
-                    let (code, isNew) = unescaped.withUnsafeBufferPointer { encoder.code(for: $0.baseAddress ?? base, $0.count) }
-                    if isNew, let bad = unescaped.withUnsafeBufferPointer({ UTF8Validation.firstInvalid($0.baseAddress ?? base, $0.count) }) {
-                        invalid(row, bad)
+            var nulls = 0
+            var invalid: [(Int, Int)] = []
+            var complete = true
+            let codes = [UInt32](unsafeUninitializedCapacity: rows) { buffer, initialized in
+                let out = buffer.baseAddress!
+                for row in 0..<rows {
+                    let (p, length, quoted) = fields.field(row)
+                    if isNullString(p, length, quoted) {
+                        out[row] = 0
+                        nulls &+= 1
+                        continue
                     }
-                    codes[row] = code
-                } else if isNull(p, length, quoted) {
-                    localNulls += 1
-                    continue
-                } else {
                     let (code, isNew) = encoder.code(for: p, length)
-                    if isNew, let bad = UTF8Validation.firstInvalid(p, length) {
-                        invalid(row, bad)
-                        encoder.markInvalid(code)
-                    } else if encoder.isInvalid(code) {
-                        invalid(row, UTF8Validation.firstInvalid(p, length) ?? 0)
+                    if isNew, let bad = UTF8Validation.firstInvalid(p, length) { encoder.markInvalid(code, at: bad) }
+                    if let bad = encoder.invalidOffset(code) { invalid.append((row, bad)) }
+                    out[row] = code
+                    words[row >> 6] |= 1 << UInt64(row & 63)
+                    if encoder.count > limit {
+                        complete = false
+                        for rest in row..<rows { out[rest] = 0 }
+                        break
                     }
-                    codes[row] = code
                 }
-                localWords[row >> 6] |= 1 << UInt64(row & 63)
-                if encoder.count > limit {
-                    failed = true
-                    break
-                }
+                initialized = rows
             }
-            if !failed {
-                words = localWords
-                nulls = localNulls
-                return .dictionary(codes: codes, dictionary: encoder.dictionary)
-            }
+            if complete { return (.dictionary(codes: codes, dictionary: encoder.dictionary), nulls, invalid) }
             cardinality.markHigh(slot)
-            for row in 0..<rows { if rejected[row]?.kind == .invalidUTF8 && rejected[row]?.columnName == outputNames[slot] { rejected[row] = nil } }
+            for wordIndex in 0..<((rows + 63) >> 6) { words[wordIndex] = 0 }
         }
-
         var total = 0
-        for row in 0..<rows {
-            let (_, length, _, unescaped) = field(row)
-            total += unescaped?.count ?? length
-        }
+        for row in 0..<rows { total &+= fields.field(row).1 }
+        var nulls = 0
+        var invalid: [(Int, Int)] = []
         var offsets = [UInt32](repeating: 0, count: rows + 1)
         let bytes = [UInt8](unsafeUninitializedCapacity: max(total, 1)) { buffer, initialized in
+            let out = buffer.baseAddress!
             var used = 0
-            for row in 0..<rows {
-                let (p, length, quoted, unescaped) = field(row)
-                if let unescaped {
-                    unescaped.withUnsafeBufferPointer { source in
-                        if source.count > 0 { (buffer.baseAddress! + used).initialize(from: source.baseAddress!, count: source.count) }
-                        if let bad = UTF8Validation.firstInvalid(buffer.baseAddress! + used, source.count) { invalid(row, bad) }
+            offsets.withUnsafeMutableBufferPointer { offsetBuffer in
+                let offs = offsetBuffer.baseAddress!
+                for row in 0..<rows {
+                    let (p, length, quoted) = fields.field(row)
+                    if isNullString(p, length, quoted) {
+                        nulls &+= 1
+                    } else {
+                        (out + used).update(from: p, count: length)
+                        if let bad = UTF8Validation.firstInvalid(p, length) { invalid.append((row, bad)) }
+                        used &+= length
+                        words[row >> 6] |= 1 << UInt64(row & 63)
                     }
-                    used += unescaped.count
-                    words[row >> 6] |= 1 << UInt64(row & 63)
-                } else if isNull(p, length, quoted) {
-                    nulls += 1
-                } else {
-                    (buffer.baseAddress! + used).initialize(from: p, count: length)
-                    if let bad = UTF8Validation.firstInvalid(p, length) { invalid(row, bad) }
-                    used += length
-                    words[row >> 6] |= 1 << UInt64(row & 63)
+                    offs[row + 1] = UInt32(truncatingIfNeeded: used)
                 }
-                offsets[row + 1] = UInt32(used)
             }
             initialized = used
         }
-        return .string(StringArray(bytes: bytes, offsets: offsets))
+        return (.string(StringArray(bytes: bytes, offsets: offsets)), nulls, invalid)
     }
 
     private func reject(

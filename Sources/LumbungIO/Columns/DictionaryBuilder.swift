@@ -10,7 +10,7 @@ struct DictionaryBuilder {
     private var slots: [Int32]
     private var mask: Int
     private var hashes: [UInt64] = []
-    private var invalid: [Bool] = []
+    private var invalid: [Int32] = []
 
     init(expected: Int) {
         var capacity = 64
@@ -43,14 +43,21 @@ struct DictionaryBuilder {
         let code = Int32(dictionary.count)
         slots[slot] = code
         hashes.append(hash)
-        invalid.append(false)
+        invalid.append(-1)
         dictionary.append(UnsafeRawBufferPointer(start: p, count: length))
         if dictionary.count * 2 > slots.count { grow() }
         return (UInt32(code), true)
     }
 
-    mutating func markInvalid(_ code: UInt32) { invalid[Int(code)] = true }
-    func isInvalid(_ code: UInt32) -> Bool { invalid[Int(code)] }
+    /// Records that the value of `code` is not valid UTF-8, from byte `offset`.
+    mutating func markInvalid(_ code: UInt32, at offset: Int) { invalid[Int(code)] = Int32(offset) }
+
+    /// The offset of the first invalid UTF-8 byte in the value of `code`, if any.
+    @inline(__always)
+    func invalidOffset(_ code: UInt32) -> Int? {
+        let offset = invalid[Int(code)]
+        return offset < 0 ? nil : Int(offset)
+    }
 
     private mutating func grow() {
         let capacity = slots.count * 2

@@ -7,7 +7,7 @@ public struct ColumnProfile: Sendable, Codable, Equatable {
     public var name: String
     public var type: DataType
     public var nulls: Int
-    /// HyperLogLog estimate (about 1.6% standard error); exact below a few hundred values.
+    /// HyperLogLog estimate (about 0.8% standard error; practically exact below a few thousand values).
     public var distinctEstimate: Int
 
     enum CodingKeys: String, CodingKey {
@@ -59,17 +59,14 @@ private final class PartialSketches: @unchecked Sendable {
     }
 }
 
-/// HyperLogLog with 2^12 registers, plus exact counting while the set is small.
+/// HyperLogLog with 2^14 registers (about 0.8% standard error); linear counting makes small
+/// cardinalities practically exact.
 struct HyperLogLog: Sendable {
-    private static let bits = 12
+    private static let bits = 14
     private var registers = [UInt8](repeating: 0, count: 1 << bits)
-    private var small: Set<UInt64>? = []
 
+    @inline(__always)
     mutating func add(hash: UInt64) {
-        if small != nil {
-            small!.insert(hash)
-            if small!.count > 512 { small = nil }
-        }
         let index = Int(hash >> UInt64(64 - Self.bits))
         let rank = UInt8(min((hash << UInt64(Self.bits)).leadingZeroBitCount + 1, 64 - Self.bits + 1))
         if rank > registers[index] { registers[index] = rank }
@@ -105,16 +102,9 @@ struct HyperLogLog: Sendable {
 
     mutating func merge(_ other: HyperLogLog) {
         for index in registers.indices where other.registers[index] > registers[index] { registers[index] = other.registers[index] }
-        if let mine = small, let theirs = other.small {
-            let union = mine.union(theirs)
-            small = union.count > 512 ? nil : union
-        } else {
-            small = nil
-        }
     }
 
     var estimate: Int {
-        if let small { return small.count }
         let m = Double(registers.count)
         var sum = 0.0
         var zeros = 0
