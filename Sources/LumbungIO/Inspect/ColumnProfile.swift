@@ -35,28 +35,26 @@ public struct ColumnProfile: Sendable, Codable, Equatable {
     }
 }
 
+/// One merged sketch and null count per column; each chunk's sketch is merged as soon as it is made,
+/// so memory does not grow with the number of chunks. Merging (a register-wise max) is order-independent.
 private final class PartialSketches: @unchecked Sendable {
     private let lock = NSLock()
-    private var sketches: [[HyperLogLog?]]
-    private var nulls: [[Int]]
+    private var sketches: [HyperLogLog]
+    private var nulls: [Int]
 
     init(columns: Int, chunks: Int) {
-        sketches = Array(repeating: Array(repeating: nil, count: chunks), count: columns)
-        nulls = Array(repeating: Array(repeating: 0, count: chunks), count: columns)
+        sketches = Array(repeating: HyperLogLog(), count: columns)
+        nulls = Array(repeating: 0, count: columns)
     }
 
     func set(chunk: Int, column: Int, sketch: HyperLogLog, nulls count: Int) {
         lock.lock()
-        sketches[column][chunk] = sketch
-        nulls[column][chunk] = count
+        sketches[column].merge(sketch)
+        nulls[column] += count
         lock.unlock()
     }
 
-    func merged(column: Int) -> (HyperLogLog, Int) {
-        var result = HyperLogLog()
-        for sketch in sketches[column] { if let sketch { result.merge(sketch) } }
-        return (result, nulls[column].reduce(0, +))
-    }
+    func merged(column: Int) -> (HyperLogLog, Int) { (sketches[column], nulls[column]) }
 }
 
 /// HyperLogLog with 2^14 registers (about 0.8% standard error); linear counting makes small
