@@ -5,23 +5,22 @@ import LumbungCore
 import Glibc
 #endif
 
-/// Parses a block of whole JSON records (NDJSON lines, or elements of a top-level array) into a
-/// chunk, in two phases.
+/// Parses a block of whole JSON records (NDJSON lines, or elements of a top-level array) straight
+/// into typed columns.
 ///
-/// 1. Tokenise: one pass over the bytes validates each record (strict grammar, escapes, surrogate
-///    pairs, UTF-8) and appends each leaf value to its column's field index: row, kind, byte span,
-///    and the integer already converted. Nested objects become dotted columns; arrays stay as
-///    their JSON text. A record with a fault is rejected here and its entries dropped. Keys are
-///    matched against the key that followed the same key last time (records of a file almost
-///    always share their key order), so a key usually costs one short byte comparison and is not
-///    scanned twice; a hash table catches the rest.
-/// 2. Convert: each column is converted in one tight loop for its type into exact-size arrays,
-///    strings dictionary-encoded on the fly when they repeat. A value that does not fit an
-///    inferred type widens the column (through the shared `JSONColumnState`) and only that column
-///    is converted again, from its index: values keep their JSON text when a column becomes string.
-///    A value that does not fit a declared type rejects its row.
+/// One pass over the bytes validates each record (strict grammar, escapes, surrogate pairs, UTF-8)
+/// and converts each leaf value while its bytes are hot: integers as they are scanned, floats,
+/// dates and timestamps by their column's type, strings into a per-column dictionary while the
+/// column repeats its values (plain bytes otherwise). Nested objects become dotted columns; arrays
+/// stay as their JSON text. Keys are matched against the key that followed the same key last time
+/// (records of a file almost always share their key order), so a key usually costs one short byte
+/// comparison and is not scanned twice; a hash table catches the rest.
 ///
-/// No `String` is made per value; no Swift array is appended to per value.
+/// Columns live in `JSONColumnBuffer`s: no `String` per value, no Swift array appended to per
+/// value, and a rejected record is rolled back in O(1). A value that does not fit widens an
+/// inferred type through the shared `JSONColumnState`: int64 → float64 and date → timestamp in
+/// place; to string the block is parsed again, so that its values keep their JSON text. A value that
+/// does not fit a declared type rejects its record.
 struct JSONBlockParser: BlockParser {
     let path: String
     let isArray: Bool
@@ -56,24 +55,16 @@ struct JSONBlockParser: BlockParser {
 
     func parse(_ block: UnsafeRawBufferPointer, isLast: Bool) -> ParsedBlock {
         precondition(block.count < 1 << 32, "JSON blocks are limited to 4 GiB")
-        var worker = JSONBlockWorker(config: self, block: block)
-        defer { worker.release() }
-        return worker.run()
+        while true {
+            var worker = JSONBlockWorker(config: self, block: block)
+            let parsed = worker.run()
+            worker.release()
+            if let parsed { return parsed }
+        }
     }
 }
 
-/// One leaf value in a column's field index.
-struct JSONFieldEntry {
-    /// The integer for `.int`; the source offset in the block for values decoded into scratch.
-    var value: Int64
-    /// Offset of the value's text: in the block, or in scratch for `.decoded` and `.compacted`.
-    var start: UInt32
-    var length: UInt32
-    var row: UInt32
-    var kind: UInt8
-}
-
-/// Kinds of `JSONFieldEntry`.
+/// What a leaf value is (phase 1 keeps its text; numbers carry their Int64 when they fit).
 enum JSONKind {
     static let null: UInt8 = 0
     static let falseValue: UInt8 = 1
@@ -81,14 +72,8 @@ enum JSONKind {
     static let int: UInt8 = 3
     static let float: UInt8 = 4
     static let bigInt: UInt8 = 5
-    /// A string without escapes: its bytes in the block.
     static let string: UInt8 = 6
-    /// A string with escapes, decoded into scratch.
-    static let decoded: UInt8 = 7
-    /// An array, as its JSON text in the block.
-    static let array: UInt8 = 8
-    /// An array with whitespace, compacted into scratch.
-    static let compacted: UInt8 = 9
+    static let array: UInt8 = 7
 }
 
 /// A key under a parent object (node 0 is the top level).
@@ -106,10 +91,9 @@ struct JSONKeyNode {
     var descend: Bool = true
 }
 
-/// A row rejected while converting (a value that does not fit a declared type).
-private struct LateReject {
-    var row: Int
-    var source: Int
+/// The first value of a record that did not fit its column's declared type.
+struct CastFailure {
+    var source: UnsafePointer<UInt8>
     var column: Int
     var message: String
 }
@@ -119,6 +103,7 @@ struct JSONBlockWorker {
     let base: UnsafePointer<UInt8>
     let blockEnd: UnsafePointer<UInt8>
     var s: JSONScanner
+    /// Decoded strings and compacted arrays of the current record.
     var scratch = RawVec<UInt8>(capacity: 1024)
     // Keys.
     var nodes = RawVec<JSONKeyNode>(capacity: 64)
@@ -130,14 +115,19 @@ struct JSONBlockWorker {
     var columnNames: [String] = []
     var columnGlobal = RawVec<Int>(capacity: 32)
     var columnNode = RawVec<Int32>(capacity: 32)
-    var fields = RawVec<RawVec<JSONFieldEntry>>(capacity: 32)
-    // Rows kept.
-    var rowStarts = RawVec<UInt32>(capacity: 1024)
-    var rowEnds = RawVec<UInt32>(capacity: 1024)
+    var columnDeclared = RawVec<Bool>(capacity: 32)
+    var columnIdentifier = RawVec<Bool>(capacity: 32)
+    var buffers = RawVec<JSONColumnBuffer>(capacity: 32)
     var rows = 0
+    /// Columns given a value in the current record.
+    var distinct = 0
     var columnsAtRowStart = 0
+    var castFailure: CastFailure?
+    /// A column must widen to string: the block is parsed again with the new types.
+    var needsReparse = false
     var lines = 0
-    var estimatedRows: Int
+    let estimatedRows: Int
+    let dictionaryLimit: Int
     var rejects: [RejectedRow] = []
     var warnings: [String] = []
     var warned = Set<String>()
@@ -151,6 +141,7 @@ struct JSONBlockWorker {
         s.endName = config.isArray ? "input" : "line"
         let perRow = config.state.bytesPerRow
         estimatedRows = perRow > 0 ? Int(Double(block.count) / perRow * 1.05) + 16 : block.count / 256 + 16
+        dictionaryLimit = max(16, min(estimatedRows / 4, 65_536))
         for _ in 0..<256 { table.append(-1) }
         nodes.append(JSONKeyNode(parent: -1, keyStart: 0, keyLength: 0, hash: 0))
     }
@@ -162,40 +153,33 @@ struct JSONBlockWorker {
         table.free()
         columnGlobal.free()
         columnNode.free()
-        for index in 0..<fields.count { fields.base[index].free() }
-        fields.free()
-        rowStarts.free()
-        rowEnds.free()
+        columnDeclared.free()
+        columnIdentifier.free()
+        for index in 0..<buffers.count { buffers.base[index].free() }
+        buffers.free()
     }
 
-    mutating func run() -> ParsedBlock {
+    /// The parsed block, or `nil` when a column widened to string (parse again).
+    mutating func run() -> ParsedBlock? {
         if config.isArray { runArray() } else { runLines() }
-        var late: [LateReject] = []
+        if needsReparse { return nil }
         var columns: [Column] = []
         columns.reserveCapacity(columnNames.count)
-        for column in 0..<columnNames.count { columns.append(convert(column, late: &late)) }
-        var rowCount = rows
-        if !late.isEmpty {
-            var first: [Int: LateReject] = [:]
-            for reject in late where first[reject.row] == nil { first[reject.row] = reject }
-            var keep = [Bool](repeating: true, count: rows)
-            for row in first.keys { keep[row] = false }
-            columns = columns.map { $0.filtered(keep) }
-            rowCount = rows - first.count
-            var counter = LineCounter(base)
-            for reject in first.values.sorted(by: { $0.row < $1.row }) {
-                let rowStart = base + Int(rowStarts.base[reject.row])
-                let rowEnd = base + Int(rowEnds.base[reject.row])
-                let (line, column) = position(of: base + reject.source, rowStart: rowStart, counter: &counter)
-                rejects.append(RejectedRow(
-                    file: config.path, line: line, column: column, columnName: columnNames[reject.column],
-                    byteOffset: Int64(rowStart - base), kind: .castFailed, reason: reject.message,
-                    raw: String(decoding: UnsafeBufferPointer(start: rowStart, count: rowEnd - rowStart), as: UTF8.self)))
+        for column in 0..<columnNames.count {
+            let buffer = buffers.base + column
+            if buffer.pointee.type == nil {
+                // Only nulls so far: a placeholder the reader replaces once the column's type is known.
+                columns.append(Column.nulls(type: .string, count: rows))
+                continue
             }
-            rejects.sort { $0.byteOffset < $1.byteOffset }
+            if let dictionary = buffer.pointee.dictionary, rows >= 16, dictionary.count > max(16, min(rows / 4, 65_536)) {
+                buffer.pointee.dropDictionary()
+                config.state.markHighCardinality(columnGlobal.base[column])
+            }
+            columns.append(buffer.pointee.finish())
         }
         return ParsedBlock(
-            names: columnNames, chunk: Chunk(columns: columns, count: rowCount), rejects: rejects, lines: lines,
+            names: columnNames, chunk: Chunk(columns: columns, count: rows), rejects: rejects, lines: lines,
             warnings: warnings)
     }
 
@@ -214,6 +198,45 @@ struct JSONBlockWorker {
 
     // MARK: Records
 
+    @inline(__always)
+    private mutating func beginRecord() {
+        scratch.count = 0
+        distinct = 0
+        columnsAtRowStart = columnNames.count
+        castFailure = nil
+        s.errorAt = nil
+    }
+
+    /// Completes a parsed record: fills the columns it lacks with nulls.
+    @inline(__always)
+    private mutating func endRecord() {
+        let columnCount = columnNames.count
+        if distinct < columnCount {
+            for column in 0..<columnCount where buffers.base[column].count == rows {
+                buffers.base[column].appendNull()
+            }
+        }
+        rows += 1
+    }
+
+    /// Rolls back a rejected record, and forgets the columns first seen in it.
+    private mutating func dropRecord() {
+        for column in 0..<columnNames.count where buffers.base[column].count > rows {
+            buffers.base[column].truncate(to: rows)
+        }
+        while columnNames.count > columnsAtRowStart {
+            let last = columnNames.count - 1
+            nodes.base[Int(columnNode.base[last])].column = -1
+            columnNames.removeLast()
+            columnGlobal.removeLast()
+            columnNode.removeLast()
+            columnDeclared.removeLast()
+            columnIdentifier.removeLast()
+            buffers.base[last].free()
+            buffers.removeLast()
+        }
+    }
+
     /// NDJSON: one record per line; blank lines are skipped.
     private mutating func runLines() {
         var lineStart = base
@@ -225,13 +248,13 @@ struct JSONBlockWorker {
             s.end = lineEnd
             if s.p < lineEnd && s.p[0] <= JSONByte.space { s.skipWhitespace() }
             if s.p < lineEnd {
-                columnsAtRowStart = columnNames.count
-                s.errorAt = nil
+                beginRecord()
                 var ok: Bool
                 var notObject = false
                 let valueStart = s.p
                 if s.p[0] == JSONByte.openBrace {
                     ok = parseObject(0, depth: 1)
+                    if needsReparse { return }
                 } else {
                     ok = s.skipValue(depth: 1)
                     notObject = ok
@@ -248,16 +271,26 @@ struct JSONBlockWorker {
                         "\(JSONBlockWorker.kindName(valueStart[0])) is not an object: each line must hold one JSON object",
                         at: valueStart, kind: .notAnObject)
                 }
-                var rawEnd = lineEnd
-                if rawEnd > lineStart && rawEnd[-1] == JSONByte.cr { rawEnd -= 1 }
-                if ok {
-                    keepRow(lineStart, rawEnd)
+                if ok && castFailure == nil {
+                    endRecord()
                 } else {
-                    dropRow()
-                    let at = s.errorAt ?? lineStart
+                    dropRecord()
+                    var rawEnd = lineEnd
+                    if rawEnd > lineStart && rawEnd[-1] == JSONByte.cr { rawEnd -= 1 }
+                    let at: UnsafePointer<UInt8>
+                    let kind: DataError.Kind
+                    let message: String
+                    var columnName: String?
+                    if !ok {
+                        (at, kind, message) = (s.errorAt ?? lineStart, s.errorKind, s.errorMessage)
+                    } else {
+                        let failure = castFailure!
+                        (at, kind, message) = (failure.source, .castFailed, failure.message)
+                        columnName = failure.column < columnNames.count ? columnNames[failure.column] : nil
+                    }
                     rejects.append(RejectedRow(
-                        file: config.path, line: line, column: at - lineStart + 1, columnName: nil,
-                        byteOffset: Int64(lineStart - base), kind: s.errorKind, reason: s.errorMessage,
+                        file: config.path, line: line, column: at - lineStart + 1, columnName: columnName,
+                        byteOffset: Int64(lineStart - base), kind: kind, reason: message,
                         raw: String(decoding: UnsafeBufferPointer(start: lineStart, count: rawEnd - lineStart), as: UTF8.self)))
                 }
             }
@@ -278,12 +311,12 @@ struct JSONBlockWorker {
             s.skipWhitespace()
             if s.p >= blockEnd || s.p[0] == JSONByte.closeBracket { break }
             let elementStart = s.p
-            columnsAtRowStart = columnNames.count
-            s.errorAt = nil
+            beginRecord()
             var ok: Bool
             var notObject = false
             if s.p[0] == JSONByte.openBrace {
                 ok = parseObject(0, depth: 1)
+                if needsReparse { return }
             } else {
                 ok = s.skipValue(depth: 1)
                 notObject = ok
@@ -300,26 +333,33 @@ struct JSONBlockWorker {
                     "\(JSONBlockWorker.kindName(elementStart[0])) is not an object: each element of the array must be a JSON object",
                     at: elementStart, kind: .notAnObject)
             }
-            if ok {
-                var rawEnd = s.p
-                while rawEnd > elementStart && JSONByte.isWhitespace(rawEnd[-1]) { rawEnd -= 1 }
-                keepRow(elementStart, rawEnd)
+            if ok && castFailure == nil {
+                endRecord()
             } else {
-                dropRow()
-                let boundary = JSONBlockWorker.elementEnd(from: elementStart, end: blockEnd)
+                dropRecord()
+                let boundary = ok ? s.p : JSONBlockWorker.elementEnd(from: elementStart, end: blockEnd)
                 var rawEnd = boundary
                 while rawEnd > elementStart && JSONByte.isWhitespace(rawEnd[-1]) { rawEnd -= 1 }
-                let at = max(s.errorAt ?? elementStart, elementStart)
+                let at: UnsafePointer<UInt8>
+                let kind: DataError.Kind
+                var message: String
+                var columnName: String?
+                if !ok {
+                    (at, kind, message) = (max(s.errorAt ?? elementStart, elementStart), s.errorKind, s.errorMessage)
+                } else {
+                    let failure = castFailure!
+                    (at, kind, message) = (failure.source, .castFailed, failure.message)
+                    columnName = failure.column < columnNames.count ? columnNames[failure.column] : nil
+                }
                 counter.advance(to: elementStart)
                 let line = counter.line
                 let (_, column) = position(of: at, rowStart: elementStart, counter: &counter)
-                var reason = s.errorMessage
                 if counter.line > line {
-                    reason += " (\(counter.line - line) line\(counter.line - line == 1 ? "" : "s") below the start of the element)"
+                    message += " (\(counter.line - line) line\(counter.line - line == 1 ? "" : "s") below the start of the element)"
                 }
                 rejects.append(RejectedRow(
-                    file: config.path, line: line, column: column, columnName: nil, byteOffset: Int64(elementStart - base),
-                    kind: s.errorKind, reason: reason,
+                    file: config.path, line: line, column: column, columnName: columnName, byteOffset: Int64(elementStart - base),
+                    kind: kind, reason: message,
                     raw: String(decoding: UnsafeBufferPointer(start: elementStart, count: rawEnd - elementStart), as: UTF8.self)))
                 s.p = boundary
             }
@@ -331,33 +371,6 @@ struct JSONBlockWorker {
         }
         counter.advance(to: blockEnd)
         lines = counter.line
-    }
-
-    @inline(__always)
-    private mutating func keepRow(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
-        rowStarts.append(UInt32(start - base))
-        rowEnds.append(UInt32(end - base))
-        rows += 1
-    }
-
-    /// Drops the entries of a rejected record, and the columns first seen in it.
-    private mutating func dropRow() {
-        let row = UInt32(rows)
-        for column in 0..<columnNames.count {
-            let entries = fields.base + column
-            if entries.pointee.count > 0 && entries.pointee.base[entries.pointee.count - 1].row == row {
-                entries.pointee.count -= 1
-            }
-        }
-        while columnNames.count > columnsAtRowStart {
-            let last = columnNames.count - 1
-            nodes.base[Int(columnNode.base[last])].column = -1
-            columnNames.removeLast()
-            columnGlobal.removeLast()
-            columnNode.removeLast()
-            fields.base[last].free()
-            fields.count -= 1
-        }
     }
 
     /// Where the element starting at `start` ends: the next comma or `]` outside strings and brackets.
@@ -394,7 +407,7 @@ struct JSONBlockWorker {
         }
     }
 
-    // MARK: Phase 1: tokenise
+    // MARK: Tokenise
 
     private mutating func parseObject(_ parent: Int32, depth: Int) -> Bool {
         guard depth < JSONScanner.maxDepth else { return s.fail("nesting deeper than \(JSONScanner.maxDepth) levels", at: s.p) }
@@ -479,25 +492,21 @@ struct JSONBlockWorker {
             if s.escaped {
                 let at = scratch.count
                 JSONScanner.decode(start + 1, bodyLength, into: &scratch)
-                addEntry(column, JSONKind.decoded, start: at, length: scratch.count - at, value: Int64(start - base))
-            } else {
-                addEntry(column, JSONKind.string, start: start + 1 - base, length: bodyLength, value: 0)
+                return append(column, JSONKind.string, UnsafePointer(scratch.base) + at, scratch.count - at, 0, source: start)
             }
-            return true
+            return append(column, JSONKind.string, start + 1, bodyLength, 0, source: start)
         case JSONByte.minus, 0x30...0x39:
             var value: Int64 = 0
             guard let kind = s.scanNumber(&value) else { return false }
             let column = columnOf(node)
             if column < 0 { return true }
             let code = kind == .int ? JSONKind.int : (kind == .float ? JSONKind.float : JSONKind.bigInt)
-            addEntry(column, code, start: start - base, length: s.p - start, value: value)
-            return true
+            return append(column, code, start, s.p - start, value, source: start)
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             guard let literal = s.scanLiteral() else { return false }
             let column = columnOf(node)
             if column < 0 { return true }
-            addEntry(column, literal, start: start - base, length: s.p - start, value: 0)
-            return true
+            return append(column, literal, start, s.p - start, 0, source: start)
         case JSONByte.openBrace:
             if nodes.base[Int(node)].descend { return parseObject(node, depth: depth + 1) }
             return s.skipValue(depth: depth)
@@ -509,28 +518,160 @@ struct JSONBlockWorker {
             if s.sawSpace {
                 let at = scratch.count
                 JSONScanner.compact(start, s.p - start, into: &scratch)
-                addEntry(column, JSONKind.compacted, start: at, length: scratch.count - at, value: Int64(start - base))
-            } else {
-                addEntry(column, JSONKind.array, start: start - base, length: s.p - start, value: 0)
+                return append(column, JSONKind.array, UnsafePointer(scratch.base) + at, scratch.count - at, 0, source: start)
             }
-            return true
+            return append(column, JSONKind.array, start, s.p - start, 0, source: start)
         default:
             return s.failHere("expected a value")
         }
     }
 
+    // MARK: Values
+
+    /// Appends one value to its column. `p[0..<length]` is the value's text (a string's decoded
+    /// bytes); `value` the integer of `.int`. `false` only when the block must be parsed again.
     @inline(__always)
-    private mutating func addEntry(_ column: Int32, _ kind: UInt8, start: Int, length: Int, value: Int64) {
-        let entries = fields.base + Int(column)
-        let entry = JSONFieldEntry(value: value, start: UInt32(start), length: UInt32(length), row: UInt32(rows), kind: kind)
-        let count = entries.pointee.count
-        if count > 0 && entries.pointee.base[count - 1].row == UInt32(rows) {
+    private mutating func append(
+        _ column: Int32, _ kind: UInt8, _ p: UnsafePointer<UInt8>, _ length: Int, _ value: Int64, source: UnsafePointer<UInt8>
+    ) -> Bool {
+        let c = Int(column)
+        let buffer = buffers.base + c
+        if buffer.pointee.count > rows {
             // A duplicate key in the same object: the last value wins.
-            entries.pointee.base[count - 1] = entry
-            noteDuplicate(Int(column))
-            return
+            buffer.pointee.truncate(to: rows)
+            noteDuplicate(c)
+        } else {
+            distinct += 1
         }
-        entries.pointee.append(entry)
+        if kind == JSONKind.null {
+            buffer.pointee.appendNull()
+            return true
+        }
+        if store(buffer, kind, p, length, value) { return true }
+        return misfit(c, kind, p, length, value, source: source)
+    }
+
+    /// Stores a non-null value when it fits the column's current type.
+    @inline(__always)
+    private mutating func store(
+        _ buffer: UnsafeMutablePointer<JSONColumnBuffer>, _ kind: UInt8, _ p: UnsafePointer<UInt8>, _ length: Int, _ value: Int64
+    ) -> Bool {
+        guard let type = buffer.pointee.type else { return false }
+        switch type {
+        case .string:
+            buffer.pointee.appendString(p, length)
+            if buffer.pointee.dictionary != nil && buffer.pointee.dictionary!.count > dictionaryLimit {
+                dropDictionary(buffer)
+            }
+            return true
+        case .int64:
+            guard kind == JSONKind.int else { return false }
+            buffer.pointee.appendWord(UInt64(bitPattern: value))
+            return true
+        case .float64:
+            if kind == JSONKind.int {
+                buffer.pointee.appendWord(Double(value).bitPattern)
+                return true
+            }
+            guard kind == JSONKind.float || kind == JSONKind.bigInt, let double = ValueParser.double(p, length) else { return false }
+            buffer.pointee.appendWord(double.bitPattern)
+            if kind == JSONKind.bigInt { noteBigInt(buffer) }
+            return true
+        case .bool:
+            guard kind == JSONKind.trueValue || kind == JSONKind.falseValue else { return false }
+            buffer.pointee.appendWord(kind == JSONKind.trueValue ? 1 : 0)
+            return true
+        case .date:
+            guard kind == JSONKind.string, length == 10, let days = ValueParser.date(p, 10) else { return false }
+            buffer.pointee.appendWord(UInt64(bitPattern: Int64(days)))
+            return true
+        case .timestamp:
+            guard kind == JSONKind.string else { return false }
+            if let micros = ValueParser.timestamp(p, length) {
+                buffer.pointee.appendWord(UInt64(bitPattern: micros))
+                return true
+            }
+            guard length == 10, let days = ValueParser.date(p, 10) else { return false }
+            buffer.pointee.appendWord(UInt64(bitPattern: Int64(days) * 86_400_000_000))
+            return true
+        }
+    }
+
+    @inline(never)
+    private mutating func dropDictionary(_ buffer: UnsafeMutablePointer<JSONColumnBuffer>) {
+        buffer.pointee.dropDictionary()
+        config.state.markHighCardinality(columnGlobal.base[buffer - buffers.base])
+    }
+
+    /// A value that does not fit: settle an untyped column, widen an inferred type (in place, or by
+    /// parsing the block again for string), or note a value that does not fit a declared type.
+    @inline(never)
+    private mutating func misfit(
+        _ column: Int, _ kind: UInt8, _ p: UnsafePointer<UInt8>, _ length: Int, _ value: Int64, source: UnsafePointer<UInt8>
+    ) -> Bool {
+        let buffer = buffers.base + column
+        let global = columnGlobal.base[column]
+        let valueType = JSONBlockWorker.valueType(kind, p, length, identifier: columnIdentifier.base[column])
+        guard let current = buffer.pointee.type else {
+            // The first value of a column seen only with nulls so far.
+            let settled = config.state.widen(global, toHold: valueType)
+            buffer.pointee.settle(
+                settled, capacity: estimatedRows, dictionary: settled == .string && !config.state.isHighCardinality(global))
+            if store(buffer, kind, p, length, value) { return true }
+            return misfit(column, kind, p, length, value, source: source)
+        }
+        if columnDeclared.base[column] {
+            if kind == JSONKind.string {
+                switch current {
+                case .int64:
+                    if let parsed = ValueParser.int64(p, length) { buffer.pointee.appendWord(UInt64(bitPattern: parsed)); return true }
+                case .float64:
+                    if let parsed = ValueParser.double(p, length) { buffer.pointee.appendWord(parsed.bitPattern); return true }
+                case .bool:
+                    if let parsed = ValueParser.bool(p, length) { buffer.pointee.appendWord(parsed ? 1 : 0); return true }
+                default:
+                    break
+                }
+            }
+            if castFailure == nil {
+                let shown = String(decoding: UnsafeBufferPointer(start: p, count: min(length, 60)), as: UTF8.self)
+                let described = kind == JSONKind.string ? "\"\(shown)\"" : shown
+                castFailure = CastFailure(
+                    source: source, column: column,
+                    message: "could not convert \(described) to \(current) (declared type of column '\(columnNames[column])')")
+            }
+            // Keep the slot filled; the record is rolled back.
+            buffer.pointee.appendNull()
+            return true
+        }
+        let target = config.state.widen(global, toHold: current.widened(with: valueType))
+        if (current, target) == (.int64, .float64) || (current, target) == (.date, .timestamp) {
+            buffer.pointee.widenInPlace(to: target)
+            if store(buffer, kind, p, length, value) { return true }
+        }
+        // To string (values before keep their own text only if the block is parsed again), or a
+        // type another thread widened to: parse the block again with the types as they are now.
+        needsReparse = true
+        return s.fail("the block is parsed again", at: s.p)
+    }
+
+    /// The narrowest type of one non-null value.
+    static func valueType(_ kind: UInt8, _ p: UnsafePointer<UInt8>, _ length: Int, identifier: Bool) -> DataType {
+        switch kind {
+        case JSONKind.falseValue, JSONKind.trueValue: return .bool
+        case JSONKind.int: return identifier ? .string : .int64
+        case JSONKind.float, JSONKind.bigInt: return identifier ? .string : .float64
+        case JSONKind.string:
+            if length == 10 && ValueParser.date(p, length) != nil { return .date }
+            if ValueParser.timestamp(p, length) != nil { return .timestamp }
+            return .string
+        default: return .string
+        }
+    }
+
+    @inline(never)
+    private mutating func noteBigInt(_ buffer: UnsafeMutablePointer<JSONColumnBuffer>) {
+        warn("column '\(columnNames[buffer - buffers.base])': integers too large for int64 were read as float64 (precision may be lost)")
     }
 
     @inline(never)
@@ -618,242 +759,23 @@ struct JSONBlockWorker {
             return -2
         }
         let index = columnNames.count
+        let registered = config.state.register(name)
         columnNames.append(name)
-        columnGlobal.append(config.state.register(name).id)
+        columnGlobal.append(registered.id)
         columnNode.append(node)
-        fields.append(RawVec<JSONFieldEntry>(capacity: rows == 0 ? estimatedRows : 16))
+        columnDeclared.append(registered.declared)
+        columnIdentifier.append(config.identifierHints && !registered.declared && IdentifierHints.isIdentifier(name))
+        let capacity = rows == 0 ? estimatedRows : max(16, estimatedRows - rows)
+        var buffer = JSONColumnBuffer(capacity: capacity + rows)
+        for _ in 0..<rows { buffer.appendNull() }
+        if let type = registered.type {
+            buffer.settle(
+                type, capacity: capacity + rows,
+                dictionary: type == .string && !config.state.isHighCardinality(registered.id))
+        }
+        buffers.append(buffer)
         nodes.base[Int(node)].column = Int32(index)
         return Int32(index)
-    }
-
-    // MARK: Phase 2: convert
-
-    @inline(__always)
-    private func text(_ entry: JSONFieldEntry) -> UnsafePointer<UInt8> {
-        entry.kind == JSONKind.decoded || entry.kind == JSONKind.compacted
-            ? UnsafePointer(scratch.base) + Int(entry.start) : base + Int(entry.start)
-    }
-
-    /// Where the value starts in the block (for reject columns).
-    private func source(_ entry: JSONFieldEntry) -> Int {
-        if entry.kind == JSONKind.decoded || entry.kind == JSONKind.compacted { return Int(entry.value) }
-        return entry.kind == JSONKind.string ? Int(entry.start) - 1 : Int(entry.start)
-    }
-
-    /// The narrowest type of one non-null value.
-    private func valueType(_ entry: JSONFieldEntry, identifier: Bool) -> DataType {
-        switch entry.kind {
-        case JSONKind.falseValue, JSONKind.trueValue: return .bool
-        case JSONKind.int: return identifier ? .string : .int64
-        case JSONKind.float, JSONKind.bigInt: return identifier ? .string : .float64
-        case JSONKind.string, JSONKind.decoded:
-            let p = text(entry)
-            let length = Int(entry.length)
-            if length == 10 && ValueParser.date(p, length) != nil { return .date }
-            if ValueParser.timestamp(p, length) != nil { return .timestamp }
-            return .string
-        default: return .string
-        }
-    }
-
-    private enum Conversion {
-        case done(Column)
-        case widen(DataType)
-    }
-
-    private mutating func convert(_ column: Int, late: inout [LateReject]) -> Column {
-        let entries = fields.base[column]
-        let global = columnGlobal.base[column]
-        let info = config.state.register(columnNames[column])
-        let identifier = config.identifierHints && !info.declared && IdentifierHints.isIdentifier(columnNames[column])
-        var type = info.type
-        if type == nil {
-            for index in 0..<entries.count where entries.base[index].kind != JSONKind.null {
-                type = config.state.widen(global, toHold: valueType(entries.base[index], identifier: identifier))
-                break
-            }
-        }
-        // Only nulls so far: a placeholder the reader replaces once the column's type is known.
-        guard var type else { return Column.nulls(type: .string, count: rows) }
-        while true {
-            switch convertOnce(column, type: type, declared: info.declared, identifier: identifier, late: &late) {
-            case .done(let result): return result
-            case .widen(let wider): type = config.state.widen(global, toHold: wider)
-            }
-        }
-    }
-
-    private mutating func convertOnce(
-        _ column: Int, type: DataType, declared: Bool, identifier: Bool, late: inout [LateReject]
-    ) -> Conversion {
-        let entries = fields.base[column]
-        let rows = self.rows
-        var words = [UInt64](repeating: 0, count: (rows + 63) >> 6)
-        var present = 0
-        var needed: DataType?
-        var bigInt = false
-
-        /// A value that does not fit: widen an inferred type, reject the row of a declared one.
-        func misfit(_ entry: JSONFieldEntry) {
-            if declared {
-                late.append(LateReject(
-                    row: Int(entry.row), source: source(entry), column: column, message: castMessage(entry, type, column)))
-            } else {
-                needed = type.widened(with: needed ?? type).widened(with: valueType(entry, identifier: identifier))
-            }
-        }
-
-        func fixed<T>(_ zero: T, _ convert: (JSONFieldEntry) -> T?) -> [T] {
-            [T](unsafeUninitializedCapacity: rows) { buffer, initialized in
-                buffer.initialize(repeating: zero)
-                words.withUnsafeMutableBufferPointer { bits in
-                    for index in 0..<entries.count {
-                        let entry = entries.base[index]
-                        if entry.kind == JSONKind.null { continue }
-                        guard let value = convert(entry) else {
-                            misfit(entry)
-                            continue
-                        }
-                        let row = Int(entry.row)
-                        buffer[row] = value
-                        bits[row >> 6] |= 1 << UInt64(row & 63)
-                        present += 1
-                    }
-                }
-                initialized = rows
-            }
-        }
-
-        let values: ColumnValues
-        switch type {
-        case .int64:
-            values = .int64(fixed(0) { entry in
-                if entry.kind == JSONKind.int { return entry.value }
-                if declared, entry.kind == JSONKind.string || entry.kind == JSONKind.decoded {
-                    return ValueParser.int64(text(entry), Int(entry.length))
-                }
-                return nil
-            })
-        case .float64:
-            values = .float64(fixed(0) { entry in
-                switch entry.kind {
-                case JSONKind.int: return Double(entry.value)
-                case JSONKind.float: return ValueParser.double(base + Int(entry.start), Int(entry.length))
-                case JSONKind.bigInt:
-                    bigInt = true
-                    return ValueParser.double(base + Int(entry.start), Int(entry.length))
-                case JSONKind.string, JSONKind.decoded:
-                    return declared ? ValueParser.double(text(entry), Int(entry.length)) : nil
-                default: return nil
-                }
-            })
-        case .bool:
-            values = .bool(fixed(0) { entry in
-                if entry.kind == JSONKind.trueValue { return 1 }
-                if entry.kind == JSONKind.falseValue { return 0 }
-                if declared, entry.kind == JSONKind.string || entry.kind == JSONKind.decoded {
-                    return ValueParser.bool(text(entry), Int(entry.length)).map { $0 ? 1 : 0 }
-                }
-                return nil
-            })
-        case .date:
-            values = .date(fixed(0) { entry in
-                guard entry.kind == JSONKind.string || entry.kind == JSONKind.decoded, entry.length == 10 else { return nil }
-                return ValueParser.date(text(entry), 10)
-            })
-        case .timestamp:
-            values = .timestamp(fixed(0) { entry in
-                guard entry.kind == JSONKind.string || entry.kind == JSONKind.decoded else { return nil }
-                let p = text(entry)
-                let length = Int(entry.length)
-                if let value = ValueParser.timestamp(p, length) { return value }
-                if length == 10, let days = ValueParser.date(p, length) { return Int64(days) * 86_400_000_000 }
-                return nil
-            })
-        case .string:
-            values = convertStrings(column, words: &words, present: &present)
-        }
-        if let needed, needed != type { return .widen(needed) }
-        if bigInt && type == .float64 {
-            warn("column '\(columnNames[column])': integers too large for int64 were read as float64 (precision may be lost)")
-        }
-        let validity: Bitmap? = present == rows ? nil : Bitmap(words: words, count: rows)
-        return .done(Column(type: type, values: values, validity: validity, count: rows))
-    }
-
-    private func castMessage(_ entry: JSONFieldEntry, _ type: DataType, _ column: Int) -> String {
-        let length = Int(entry.length)
-        let shown = String(decoding: UnsafeBufferPointer(start: text(entry), count: min(length, 60)), as: UTF8.self)
-        let described = entry.kind == JSONKind.string || entry.kind == JSONKind.decoded ? "\"\(shown)\"" : shown
-        return "could not convert \(described) to \(type) (declared type of column '\(columnNames[column])')"
-    }
-
-    /// Strings (any value as its JSON text): dictionary-encoded on the fly unless this column was
-    /// seen to be high-cardinality, else plain bytes and offsets. UTF-8 was validated in phase 1.
-    private func convertStrings(_ column: Int, words: inout [UInt64], present: inout Int) -> ColumnValues {
-        let entries = fields.base[column]
-        let rows = self.rows
-        let global = columnGlobal.base[column]
-        var nonNull = 0
-        var total = 0
-        for index in 0..<entries.count where entries.base[index].kind != JSONKind.null {
-            nonNull += 1
-            total += Int(entries.base[index].length)
-        }
-        present = nonNull
-        words.withUnsafeMutableBufferPointer { bits in
-            for index in 0..<entries.count where entries.base[index].kind != JSONKind.null {
-                let row = Int(entries.base[index].row)
-                bits[row >> 6] |= 1 << UInt64(row & 63)
-            }
-        }
-        if rows >= 16, !config.state.isHighCardinality(global) {
-            let limit = max(16, min(rows / 4, 65_536))
-            var encoder = DictionaryBuilder(expected: min(rows / 4, 4096))
-            var failed = false
-            let codes = [UInt32](unsafeUninitializedCapacity: rows) { buffer, initialized in
-                buffer.initialize(repeating: 0)
-                for index in 0..<entries.count {
-                    let entry = entries.base[index]
-                    if entry.kind == JSONKind.null { continue }
-                    buffer[Int(entry.row)] = encoder.code(for: text(entry), Int(entry.length)).0
-                    if encoder.count > limit {
-                        failed = true
-                        break
-                    }
-                }
-                initialized = rows
-            }
-            if !failed { return .dictionary(codes: codes, dictionary: encoder.dictionary) }
-            config.state.markHighCardinality(global)
-        }
-        var offsets = [UInt32](repeating: 0, count: rows + 1)
-        let bytes = [UInt8](unsafeUninitializedCapacity: max(total, 1)) { buffer, initialized in
-            var used = 0
-            var row = 0
-            offsets.withUnsafeMutableBufferPointer { offsets in
-                for index in 0..<entries.count {
-                    let entry = entries.base[index]
-                    if entry.kind == JSONKind.null { continue }
-                    let target = Int(entry.row)
-                    while row < target {
-                        row += 1
-                        offsets[row] = UInt32(used)
-                    }
-                    let length = Int(entry.length)
-                    (buffer.baseAddress! + used).initialize(from: text(entry), count: length)
-                    used += length
-                    row = target + 1
-                    offsets[row] = UInt32(used)
-                }
-                while row < rows {
-                    row += 1
-                    offsets[row] = UInt32(used)
-                }
-            }
-            initialized = used
-        }
-        return .string(StringArray(bytes: bytes, offsets: offsets))
     }
 }
 
