@@ -291,7 +291,7 @@ struct GoldenTests {
         let plan = try Self.plan(name)
         var previous: Table?
         for threads in threadCounts {
-            let context = ExecutionContext(threadCount: threads, morselSize: 1000)
+            let context = ExecutionContext(threadCount: threads, morselSize: 1000, unitRows: 500)
             var result = try plan.execute(context: context)
             if name.hasSuffix("_rowsort") {
                 let rows = result.rows().sorted { a, b in

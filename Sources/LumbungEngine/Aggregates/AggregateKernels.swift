@@ -1,24 +1,47 @@
 import Foundation
 import LumbungCore
 
-/// The partial state of one aggregate over one chunk's local groups.
+/// The partial state of one aggregate over one unit's local groups.
 protocol AggregatePartial: Sendable {}
 
-/// An aggregate computed as partial states per chunk (in parallel) merged in chunk order.
-///
-/// Merging in chunk order over fixed chunk boundaries makes every result, floating-point sums
-/// included, independent of the thread count.
-protocol AggregateKernel: Sendable {
-    /// The partial state of one chunk. `rowGroup[row]` is the row's local group (or
-    /// `LocalGroups.skipped`); `argument` is the evaluated argument (nil for `count()`).
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial
+/// One chunk of a unit of work: its index, the evaluated argument (nil for `count()`) and the
+/// local group of every row (or `LocalGroups.skipped`).
+struct KernelInput {
+    var chunk: Int
+    var argument: Column?
+    var rowGroup: [UInt32]
+}
 
-    /// Merges the partials of every chunk, in chunk order, into one value per global group.
+/// An aggregate computed as partial states per unit of work (in parallel) merged in unit order.
+///
+/// Units are fixed runs of chunks (see `Grouping.units`), summed in row order and merged in unit
+/// order, which makes every result, floating-point sums included, independent of the thread
+/// count.
+protocol AggregateKernel: Sendable {
+    /// The partial state of one unit: the chunks in order, with `groupCount` local groups.
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial
+
+    /// Merges the partials of every unit, in unit order, into one value per global group.
     /// - Parameter arguments: the argument column of every chunk (for kernels whose partials
     ///   refer to rows).
     func finish(
         _ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?]
     ) throws -> Column
+}
+
+/// Walks every (row, group) pair of every input where the row has a group and, when
+/// `present` is set, a present argument value.
+@inline(__always)
+func forEachGrouped(
+    _ inputs: [KernelInput], present: Bool, _ body: (_ input: Int, _ row: Int, _ group: Int) -> Void
+) {
+    for (index, input) in inputs.enumerated() {
+        input.rowGroup.withUnsafeBufferPointer { rowGroup in
+            forEachGrouped(rowGroup, validity: present ? input.argument?.validity : nil) { row, group in
+                body(index, row, group)
+            }
+        }
+    }
 }
 
 /// Walks every (row, group) pair of a chunk where the row has a group and, when `validity` is
@@ -55,19 +78,24 @@ struct CountKernel: AggregateKernel {
     enum Mode { case rows, present, isTrue }
     let mode: Mode
 
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
         var counts = [Int64](repeating: 0, count: groupCount)
         counts.withUnsafeMutableBufferPointer { counts in
-            switch mode {
-            case .rows:
-                forEachGrouped(rowGroup, validity: nil) { _, group in counts[group] &+= 1 }
-            case .present:
-                forEachGrouped(rowGroup, validity: argument?.validity) { _, group in counts[group] &+= 1 }
-            case .isTrue:
-                let values = argument!.values.boolArray!
-                values.withUnsafeBufferPointer { values in
-                    forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
-                        counts[group] &+= Int64(values[row])
+            for input in inputs {
+                input.rowGroup.withUnsafeBufferPointer { rowGroup in
+                    switch mode {
+                    case .rows:
+                        for row in 0..<rowGroup.count where rowGroup[row] != LocalGroups.skipped {
+                            counts[Int(rowGroup[row])] &+= 1
+                        }
+                    case .present:
+                        forEachGrouped(rowGroup, validity: input.argument?.validity) { _, group in counts[group] &+= 1 }
+                    case .isTrue:
+                        input.argument!.values.boolArray!.withUnsafeBufferPointer { values in
+                            forEachGrouped(rowGroup, validity: input.argument!.validity) { row, group in
+                                counts[group] &+= Int64(values[row])
+                            }
+                        }
                     }
                 }
             }
@@ -105,9 +133,9 @@ struct SharePartial: AggregatePartial {
 
 /// `share(cond)` = rows where cond is true / rows.
 struct ShareKernel: AggregateKernel {
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
-        let trues = try CountKernel(mode: .isTrue).partial(argument, rowGroup: rowGroup, groupCount: groupCount)
-        let rows = try CountKernel(mode: .rows).partial(nil, rowGroup: rowGroup, groupCount: groupCount)
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
+        let trues = try CountKernel(mode: .isTrue).partial(inputs, groupCount: groupCount)
+        let rows = try CountKernel(mode: .rows).partial(inputs, groupCount: groupCount)
         return SharePartial(trues: (trues as! CountPartial).counts, rows: (rows as! CountPartial).counts)
     }
 
@@ -140,16 +168,19 @@ struct IntegerSumKernel: AggregateKernel {
     let average: Bool
     let label: String
 
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
         var sums = [Int128](repeating: 0, count: groupCount)
         var counts = [Int64](repeating: 0, count: groupCount)
-        let values = argument!.values.int64Array!
-        values.withUnsafeBufferPointer { values in
-            sums.withUnsafeMutableBufferPointer { sums in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
-                        sums[group] &+= Int128(values[row])
-                        counts[group] &+= 1
+        sums.withUnsafeMutableBufferPointer { sums in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for input in inputs {
+                    input.argument!.values.int64Array!.withUnsafeBufferPointer { values in
+                        input.rowGroup.withUnsafeBufferPointer { rowGroup in
+                            forEachGrouped(rowGroup, validity: input.argument!.validity) { row, group in
+                                sums[group] &+= Int128(values[row])
+                                counts[group] &+= 1
+                            }
+                        }
                     }
                 }
             }
@@ -208,18 +239,21 @@ func compensatedAdd(_ sum: inout Double, _ compensation: inout Double, _ value: 
 struct FloatSumKernel: AggregateKernel {
     let average: Bool
 
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
         var sums = [Double](repeating: 0, count: groupCount)
         var compensations = [Double](repeating: 0, count: groupCount)
         var counts = [Int64](repeating: 0, count: groupCount)
-        let values = argument!.values.float64Array!
-        values.withUnsafeBufferPointer { values in
-            sums.withUnsafeMutableBufferPointer { sums in
-                compensations.withUnsafeMutableBufferPointer { compensations in
-                    counts.withUnsafeMutableBufferPointer { counts in
-                        forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
-                            compensatedAdd(&sums[group], &compensations[group], values[row])
-                            counts[group] &+= 1
+        sums.withUnsafeMutableBufferPointer { sums in
+            compensations.withUnsafeMutableBufferPointer { compensations in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for input in inputs {
+                        input.argument!.values.float64Array!.withUnsafeBufferPointer { values in
+                            input.rowGroup.withUnsafeBufferPointer { rowGroup in
+                                forEachGrouped(rowGroup, validity: input.argument!.validity) { row, group in
+                                    compensatedAdd(&sums[group], &compensations[group], values[row])
+                                    counts[group] &+= 1
+                                }
+                            }
                         }
                     }
                 }
@@ -264,19 +298,23 @@ struct MomentsPartial: AggregatePartial {
 
 /// `stddev(x)`, the sample standard deviation, with Welford's updates per chunk and Chan's merge.
 struct StddevKernel: AggregateKernel {
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
         var counts = [Int64](repeating: 0, count: groupCount)
         var means = [Double](repeating: 0, count: groupCount)
         var squares = [Double](repeating: 0, count: groupCount)
-        let column = argument!
-        let doubles: [Double] = column.values.float64Array ?? column.values.int64Array!.map { Double($0) }
-        doubles.withUnsafeBufferPointer { values in
-            forEachGrouped(rowGroup, validity: column.validity) { row, group in
-                let value = values[row]
-                counts[group] += 1
-                let delta = value - means[group]
-                means[group] += delta / Double(counts[group])
-                squares[group] += delta * (value - means[group])
+        for input in inputs {
+            let column = input.argument!
+            let doubles: [Double] = column.values.float64Array ?? column.values.int64Array!.map { Double($0) }
+            doubles.withUnsafeBufferPointer { values in
+                input.rowGroup.withUnsafeBufferPointer { rowGroup in
+                    forEachGrouped(rowGroup, validity: column.validity) { row, group in
+                        let value = values[row]
+                        counts[group] += 1
+                        let delta = value - means[group]
+                        means[group] += delta / Double(counts[group])
+                        squares[group] += delta * (value - means[group])
+                    }
+                }
             }
         }
         return MomentsPartial(counts: counts, means: means, squares: squares)
@@ -333,19 +371,22 @@ struct FixedExtremeKernel<T: Sendable>: AggregateKernel {
     /// Negative when the first argument orders first.
     let compare: @Sendable (T, T) -> Int
 
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
         var values = [T](repeating: zero, count: groupCount)
         var present = [UInt8](repeating: 0, count: groupCount)
-        let input = extract(argument!.values)
         let sign = isMax ? 1 : -1
-        input.withUnsafeBufferPointer { input in
-            values.withUnsafeMutableBufferPointer { values in
-                present.withUnsafeMutableBufferPointer { present in
-                    forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
-                        let value = input[row]
-                        if present[group] == 0 || compare(value, values[group]) * sign > 0 {
-                            values[group] = value
-                            present[group] = 1
+        values.withUnsafeMutableBufferPointer { values in
+            present.withUnsafeMutableBufferPointer { present in
+                for chunkInput in inputs {
+                    extract(chunkInput.argument!.values).withUnsafeBufferPointer { input in
+                        chunkInput.rowGroup.withUnsafeBufferPointer { rowGroup in
+                            forEachGrouped(rowGroup, validity: chunkInput.argument!.validity) { row, group in
+                                let value = input[row]
+                                if present[group] == 0 || compare(value, values[group]) * sign > 0 {
+                                    values[group] = value
+                                    present[group] = 1
+                                }
+                            }
                         }
                     }
                 }
@@ -376,8 +417,8 @@ struct FixedExtremeKernel<T: Sendable>: AggregateKernel {
 }
 
 struct StringExtremePartial: AggregatePartial {
-    /// Per local group: the row of the best string, or -1.
-    var rows: [Int32]
+    /// Per local group: the row of the best string, or `RowRef.null`.
+    var refs: [RowRef]
 }
 
 /// `min` and `max` of strings (by UTF-8 bytes): partials keep the best row, the merge compares
@@ -385,22 +426,23 @@ struct StringExtremePartial: AggregatePartial {
 struct StringExtremeKernel: AggregateKernel {
     let isMax: Bool
 
-    func partial(_ argument: Column?, rowGroup: UnsafeBufferPointer<UInt32>, groupCount: Int) throws -> any AggregatePartial {
-        var best = [Int32](repeating: -1, count: groupCount)
+    func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
+        let source = ChunkedColumn(inputs.map { $0.argument! }, type: .string)
+        var best = [RowRef](repeating: .null, count: groupCount)
         let sign = isMax ? 1 : -1
-        withStringView(argument!) { view in
-            forEachGrouped(rowGroup, validity: argument!.validity) { row, group in
-                let current = best[group]
-                if current < 0 {
-                    best[group] = Int32(row)
-                    return
-                }
-                let (p, n) = view.string(row)
-                let (q, m) = view.string(Int(current))
-                if compareBytes(p, n, q, m) * sign > 0 { best[group] = Int32(row) }
+        forEachGrouped(inputs, present: true) { index, row, group in
+            let candidate = RowRef(chunk: index, row: row)
+            let current = best[group]
+            if current == .null {
+                best[group] = candidate
+                return
             }
+            let (p, n) = source.bytesOf(candidate)
+            let (q, m) = source.bytesOf(current)
+            if compareBytes(p, n, q, m) * sign > 0 { best[group] = candidate }
         }
-        return StringExtremePartial(rows: best)
+        // From positions in the unit to chunks of the table.
+        return StringExtremePartial(refs: best.map { $0 == .null ? $0 : RowRef(chunk: inputs[$0.chunk].chunk, row: $0.row) })
     }
 
     func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
@@ -412,9 +454,9 @@ struct StringExtremeKernel: AggregateKernel {
         for (chunk, partial) in partials.enumerated() {
             let partial = partial as! StringExtremePartial
             let map = localToGlobal[chunk]
-            for group in 0..<partial.rows.count where partial.rows[group] >= 0 {
+            for group in 0..<partial.refs.count where partial.refs[group] != .null {
                 let target = Int(map[group])
-                let candidate = RowRef(chunk: chunk, row: Int(partial.rows[group]))
+                let candidate = partial.refs[group]
                 if refs[target] == .null {
                     refs[target] = candidate
                     continue

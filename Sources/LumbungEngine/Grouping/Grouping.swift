@@ -1,36 +1,63 @@
 import LumbungCore
 
-/// The groups of one chunk: a group id per row (in first-seen order) and each group's key words.
+/// The groups of one unit of work (a run of consecutive chunks): a group id per row, in
+/// first-seen order, and each group's key words.
 struct LocalGroups: Sendable {
-    /// Per row: the local group, or `LocalGroups.skipped` for rows left out.
-    var rowGroup: [UInt32]
+    /// The chunks of the unit.
+    var chunks: Range<Int>
+    /// Per chunk of the unit: the local group of every row, or `LocalGroups.skipped`.
+    var rowGroups: [[UInt32]]
     /// `wordCount` words per group.
     var keys: [UInt64]
     /// Per group: its first row.
-    var firstRow: [UInt32]
+    var firstRef: [RowRef]
     /// Per group: the hash of its key (hash path only; empty on the dense path).
     var hashes: [UInt64]
 
-    var count: Int { firstRow.count }
+    var count: Int { firstRef.count }
     static let skipped = UInt32.max
 
-    var byteSize: Int { rowGroup.count * 4 + keys.count * 8 + firstRow.count * 4 + hashes.count * 8 }
+    var byteSize: Int { rowGroups.reduce(0) { $0 + $1.count * 4 } + keys.count * 8 + firstRef.count * 8 + hashes.count * 8 }
 }
 
-/// The groups of a whole table: global group ids in first-seen order over chunks in order.
+/// The groups of a whole table: global group ids in first-seen order over the table.
 struct GlobalGroups: Sendable {
-    /// Per chunk: local group → global group.
+    /// Per unit: local group → global group.
     var localToGlobal: [[UInt32]]
     /// Per global group: its first row.
     var firstRef: [RowRef]
     var count: Int { firstRef.count }
 }
 
-/// Hash grouping on encoded key words: per chunk in parallel into local groups, then merged in
-/// chunk order into global groups, so group ids and first rows do not depend on the thread count.
+/// Hash grouping on encoded key words: each unit of work (consecutive chunks of at least
+/// `unitRows` rows) is grouped on its own, units in parallel, then unit groups are merged in unit
+/// order into global groups. Units depend only on the chunk sizes, never on the thread count, so
+/// group ids, first rows and every partial-state merge order are reproducible.
 enum Grouping {
     /// Largest dense domain grouped by direct indexing (per worker scratch of this many slots).
     static let denseLimit = 1 << 20
+    /// Consecutive runs of chunks of at least `unitRows` rows (the last may be shorter).
+    static func units(_ rowCounts: [Int], unitRows: Int) -> [Range<Int>] {
+        var units: [Range<Int>] = []
+        var start = 0
+        var rows = 0
+        for (chunk, count) in rowCounts.enumerated() {
+            rows += count
+            if rows >= unitRows {
+                units.append(start..<(chunk + 1))
+                start = chunk + 1
+                rows = 0
+            }
+        }
+        if start < rowCounts.count {
+            if rows < unitRows / 4, let last = units.popLast() {
+                units.append(last.lowerBound..<rowCounts.count)
+            } else {
+                units.append(start..<rowCounts.count)
+            }
+        }
+        return units
+    }
 
     /// Per-worker scratch for dense grouping: one slot per code, all `UInt32.max` between uses.
     final class Scratch: @unchecked Sendable {
@@ -39,7 +66,7 @@ enum Grouping {
         init(workers: Int) { self.workers = (0..<workers).map { _ in Slots() } }
     }
 
-    /// Groups the rows of every chunk, then merges the groups.
+    /// Groups the rows of every unit, then merges the groups.
     /// - Parameter include: per chunk, optional flags (non-zero = take the row); rows left out get
     ///   no group.
     static func group(
@@ -47,19 +74,18 @@ enum Grouping {
     ) throws -> (locals: [LocalGroups], global: GlobalGroups) {
         let dense = keys.denseDomain.flatMap { $0 <= denseLimit ? $0 : nil }
         let scratch = Scratch(workers: context.threadCount)
+        let units = Self.units(rowCounts, unitRows: context.unitRows)
         try scope.reserve(rowCounts.reduce(0, +) * 4, for: "group ids")
-        let locals: [LocalGroups] = try context.parallelMap(keys.words.count) { chunk, worker in
-            let flags = include?[chunk]
-            return keys.words[chunk].withUnsafeBufferPointer { words in
-                if let dense {
-                    let slots = scratch.workers[worker]
-                    if slots.values.isEmpty { slots.values = [UInt32](repeating: .max, count: dense) }
-                    return groupDense(words, rows: rowCounts[chunk], include: flags, slots: &slots.values)
-                }
-                return groupHashed(words, wordCount: keys.wordCount, rows: rowCounts[chunk], include: flags)
+        let locals: [LocalGroups] = try context.parallelMap(units.count) { unit, worker in
+            let chunks = units[unit]
+            if let dense {
+                let slots = scratch.workers[worker]
+                if slots.values.isEmpty { slots.values = [UInt32](repeating: .max, count: dense) }
+                return groupDense(keys, chunks: chunks, rowCounts: rowCounts, include: include, slots: &slots.values)
             }
+            return groupHashed(keys, chunks: chunks, rowCounts: rowCounts, include: include)
         }
-        try scope.reserve(locals.reduce(0) { $0 + $1.byteSize }, for: "partial groups")
+        try scope.reserve(locals.reduce(0) { $0 + $1.byteSize - $1.rowGroups.reduce(0) { $0 + $1.count * 4 } }, for: "partial groups")
         let global: GlobalGroups
         if let dense {
             global = mergeDense(locals, domain: dense)
@@ -70,29 +96,37 @@ enum Grouping {
     }
 
     private static func groupDense(
-        _ words: UnsafeBufferPointer<UInt64>, rows: Int, include: [UInt8]?, slots: inout [UInt32]
+        _ keys: EncodedKeys, chunks: Range<Int>, rowCounts: [Int], include: [[UInt8]?]?, slots: inout [UInt32]
     ) -> LocalGroups {
-        var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
-        var keys: [UInt64] = []
-        var firstRow: [UInt32] = []
+        var codes: [UInt64] = []
+        var firstRef: [RowRef] = []
+        var rowGroups: [[UInt32]] = []
         slots.withUnsafeMutableBufferPointer { slots in
-            rowGroup.withUnsafeMutableBufferPointer { rowGroup in
-                for row in 0..<rows {
-                    if let include, include[row] == 0 { continue }
-                    let code = Int(truncatingIfNeeded: words[row])
-                    var id = slots[code]
-                    if id == .max {
-                        id = UInt32(truncatingIfNeeded: firstRow.count)
-                        slots[code] = id
-                        firstRow.append(UInt32(truncatingIfNeeded: row))
-                        keys.append(words[row])
+            for chunk in chunks {
+                let rows = rowCounts[chunk]
+                let flags = include?[chunk]
+                var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
+                keys.words[chunk].withUnsafeBufferPointer { words in
+                    rowGroup.withUnsafeMutableBufferPointer { rowGroup in
+                        for row in 0..<rows {
+                            if let flags, flags[row] == 0 { continue }
+                            let code = Int(truncatingIfNeeded: words[row])
+                            var id = slots[code]
+                            if id == .max {
+                                id = UInt32(truncatingIfNeeded: firstRef.count)
+                                slots[code] = id
+                                firstRef.append(RowRef(chunk: chunk, row: row))
+                                codes.append(words[row])
+                            }
+                            rowGroup[row] = id
+                        }
                     }
-                    rowGroup[row] = id
                 }
-                for key in keys { slots[Int(truncatingIfNeeded: key)] = .max }
+                rowGroups.append(rowGroup)
             }
+            for code in codes { slots[Int(truncatingIfNeeded: code)] = .max }
         }
-        return LocalGroups(rowGroup: rowGroup, keys: keys, firstRow: firstRow, hashes: [])
+        return LocalGroups(chunks: chunks, rowGroups: rowGroups, keys: codes, firstRef: firstRef, hashes: [])
     }
 
     @inline(__always)
@@ -104,34 +138,43 @@ enum Grouping {
     }
 
     private static func groupHashed(
-        _ words: UnsafeBufferPointer<UInt64>, wordCount: Int, rows: Int, include: [UInt8]?
+        _ keys: EncodedKeys, chunks: Range<Int>, rowCounts: [Int], include: [[UInt8]?]?
     ) -> LocalGroups {
-        var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
-        var table = OpenTable(wordCount: wordCount, expected: min(rows, 1024))
-        rowGroup.withUnsafeMutableBufferPointer { rowGroup in
-            for row in 0..<rows {
-                if let include, include[row] == 0 { continue }
-                let offset = row * wordCount
-                let hash = Grouping.hash(words, at: offset, wordCount: wordCount)
-                rowGroup[row] = table.findOrInsert(words, at: offset, hash: hash, firstRef: UInt64(row))
+        let wordCount = keys.wordCount
+        var table = OpenTable(wordCount: wordCount, expected: 1024)
+        var rowGroups: [[UInt32]] = []
+        for chunk in chunks {
+            let rows = rowCounts[chunk]
+            let flags = include?[chunk]
+            var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
+            keys.words[chunk].withUnsafeBufferPointer { words in
+                rowGroup.withUnsafeMutableBufferPointer { rowGroup in
+                    for row in 0..<rows {
+                        if let flags, flags[row] == 0 { continue }
+                        let offset = row * wordCount
+                        let hash = Grouping.hash(words, at: offset, wordCount: wordCount)
+                        rowGroup[row] = table.findOrInsert(
+                            words, at: offset, hash: hash, firstRef: RowRef(chunk: chunk, row: row))
+                    }
+                }
             }
+            rowGroups.append(rowGroup)
         }
         return LocalGroups(
-            rowGroup: rowGroup, keys: table.keys, firstRow: table.firstRefs.map { UInt32(truncatingIfNeeded: $0) },
-            hashes: table.hashes)
+            chunks: chunks, rowGroups: rowGroups, keys: table.keys, firstRef: table.firstRefs, hashes: table.hashes)
     }
 
     private static func mergeDense(_ locals: [LocalGroups], domain: Int) -> GlobalGroups {
         var globalOf = [UInt32](repeating: .max, count: domain)
         var firstRef: [RowRef] = []
-        let localToGlobal = locals.enumerated().map { chunk, local in
+        let localToGlobal = locals.map { local in
             (0..<local.count).map { group -> UInt32 in
                 let code = Int(truncatingIfNeeded: local.keys[group])
                 var id = globalOf[code]
                 if id == .max {
                     id = UInt32(truncatingIfNeeded: firstRef.count)
                     globalOf[code] = id
-                    firstRef.append(RowRef(chunk: chunk, row: Int(local.firstRow[group])))
+                    firstRef.append(local.firstRef[group])
                 }
                 return id
             }
@@ -141,12 +184,10 @@ enum Grouping {
 
     private static func mergeHashed(_ locals: [LocalGroups], wordCount: Int) -> GlobalGroups {
         var table = OpenTable(wordCount: wordCount, expected: locals.first?.count ?? 16)
-        let localToGlobal = locals.enumerated().map { chunk, local in
+        let localToGlobal = locals.map { local in
             local.keys.withUnsafeBufferPointer { keys in
                 (0..<local.count).map { group -> UInt32 in
-                    table.findOrInsert(
-                        keys, at: group * wordCount, hash: local.hashes[group],
-                        firstRef: RowRef(chunk: chunk, row: Int(local.firstRow[group])))
+                    table.findOrInsert(keys, at: group * wordCount, hash: local.hashes[group], firstRef: local.firstRef[group])
                 }
             }
         }
@@ -155,12 +196,13 @@ enum Grouping {
 
     /// Per chunk: the global group of every row (`LocalGroups.skipped` for rows left out).
     static func rowGroups(_ locals: [LocalGroups], _ global: GlobalGroups, context: ExecutionContext) throws -> [[UInt32]] {
-        try context.parallelMap(locals.count) { chunk, _ in
-            let map = global.localToGlobal[chunk]
+        let perUnit: [[[UInt32]]] = try context.parallelMap(locals.count) { unit, _ in
+            let map = global.localToGlobal[unit]
             return map.withUnsafeBufferPointer { map in
-                locals[chunk].rowGroup.map { $0 == LocalGroups.skipped ? $0 : map[Int($0)] }
+                locals[unit].rowGroups.map { groups in groups.map { $0 == LocalGroups.skipped ? $0 : map[Int($0)] } }
             }
         }
+        return perUnit.flatMap { $0 }
     }
 }
 

@@ -89,11 +89,12 @@ public struct HashAggregateOperator: Sendable, CustomStringConvertible {
         var firstRefs: [RowRef] = []
         if bound.keys.isEmpty {
             groupCount = 1
-            locals = rowCounts.map { rows in
+            locals = Grouping.units(rowCounts, unitRows: context.unitRows).map { chunks in
                 LocalGroups(
-                    rowGroup: [UInt32](repeating: 0, count: rows), keys: [], firstRow: rows > 0 ? [0] : [], hashes: [])
+                    chunks: chunks, rowGroups: chunks.map { [UInt32](repeating: 0, count: rowCounts[$0]) }, keys: [],
+                    firstRef: [RowRef(chunk: chunks.lowerBound, row: 0)], hashes: [])
             }
-            localToGlobal = rowCounts.map { _ in [0] }
+            localToGlobal = locals.map { _ in [0] }
         } else {
             let encoded = try KeyEncoder.encode(
                 evaluated.map(\.keys), types: bound.keys.map(\.type), context: context, scope: scope)
@@ -112,12 +113,13 @@ public struct HashAggregateOperator: Sendable, CustomStringConvertible {
             if case .partial(let partial) = kernel { return (index, partial) }
             return nil
         }
-        let partials: [[any AggregatePartial]] = try context.parallelMap(chunkCount) { chunk, _ in
-            try locals[chunk].rowGroup.withUnsafeBufferPointer { rowGroup in
-                try partialKernels.map { index, kernel in
-                    try kernel.partial(
-                        evaluated[chunk].arguments[index], rowGroup: rowGroup, groupCount: locals[chunk].count)
+        let partials: [[any AggregatePartial]] = try context.parallelMap(locals.count) { unit, _ in
+            let local = locals[unit]
+            return try partialKernels.map { index, kernel in
+                let inputs = zip(local.chunks, local.rowGroups).map { chunk, rowGroup in
+                    KernelInput(chunk: chunk, argument: evaluated[chunk].arguments[index], rowGroup: rowGroup)
                 }
+                return try kernel.partial(inputs, groupCount: local.count)
             }
         }
         var outputs = [Column?](repeating: nil, count: aggregates.count)
@@ -132,10 +134,8 @@ public struct HashAggregateOperator: Sendable, CustomStringConvertible {
         }
         if !holistic.isEmpty {
             try scope.reserve(rowCounts.reduce(0, +) * 4, for: "row groups")
-            let rowGroups: [[UInt32]] =
-                bound.keys.isEmpty
-                ? rowCounts.map { [UInt32](repeating: 0, count: $0) }
-                : try Grouping.rowGroups(locals, GlobalGroups(localToGlobal: localToGlobal, firstRef: firstRefs), context: context)
+            let rowGroups = try Grouping.rowGroups(
+                locals, GlobalGroups(localToGlobal: localToGlobal, firstRef: firstRefs), context: context)
             for (index, kernel) in holistic {
                 outputs[index] = try kernel.finish(
                     arguments: evaluated.map { $0.arguments[index]! }, rowGroups: rowGroups, groupCount: groupCount,

@@ -12,6 +12,10 @@ public final class ExecutionContext: Sendable {
     public let threadCount: Int
     /// Rows per output chunk for operators that rebuild chunks (sort, join, aggregate).
     public let morselSize: Int
+    /// Rows per unit of work of the grouping operators (consecutive chunks of at least this many
+    /// rows are grouped together and merged in order). Results never depend on it beyond float
+    /// rounding; tests set it small to exercise merging.
+    public let unitRows: Int
     /// The memory budget and peak-memory tracker of this query.
     public let memory: MemoryTracker
     private let profiles = Mutex<[OperatorProfile]>([])
@@ -20,9 +24,11 @@ public final class ExecutionContext: Sendable {
     ///   - threadCount: worker threads; defaults to the active processor count.
     ///   - memoryBudget: the most bytes the query may hold at once, or `nil` for no limit.
     ///   - morselSize: rows per chunk of rebuilt tables (default 65 536).
-    public init(threadCount: Int? = nil, memoryBudget: Int? = nil, morselSize: Int = 65_536) {
+    ///   - unitRows: rows per unit of work of grouping operators (default 131 072).
+    public init(threadCount: Int? = nil, memoryBudget: Int? = nil, morselSize: Int = 65_536, unitRows: Int = 1 << 17) {
         self.threadCount = max(1, threadCount ?? ProcessInfo.processInfo.activeProcessorCount)
         self.morselSize = max(1, morselSize)
+        self.unitRows = max(1, unitRows)
         self.memory = MemoryTracker(budget: memoryBudget)
     }
 

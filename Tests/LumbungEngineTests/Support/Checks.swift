@@ -72,7 +72,8 @@ func checkAgainstReference(
     }
     var first: Table?
     for threads in threadCounts {
-        let context = ExecutionContext(threadCount: threads, morselSize: seed % 3 == 0 ? 7 : 65_536)
+        let context = ExecutionContext(
+            threadCount: threads, morselSize: seed % 3 == 0 ? 7 : 65_536, unitRows: [1, 8, 50, 1 << 17][Int(seed % 4)])
         let outcome: Outcome
         do { outcome = .table(try engine(context)) } catch let error as EngineError { outcome = .failure(error.kind) } catch {
             Issue.record("\(label) seed \(seed): unexpected error \(error)", sourceLocation: sourceLocation)
