@@ -531,6 +531,56 @@ private func prettyArray(_ records: [[(String, String)]]) -> String {
         #expect(array.table.rows() == result.table.rows())
     }
 
+    @Test func keysInAnyOrderSpacingAndEscapes() throws {
+        let text = #"""
+            {"a": 1, "b": "x", "c": true}
+            {"a":2,"b":"y","c":false}
+            {"c" : true , "a" :3, "b":   "z"}
+            {"b": "w", "c": false}
+            {"\u0061": 5, "b\u0022q": "kutip", "c":true}
+            {"a": 6  ,  "b"  :  "v"  ,  "c"  :  false  }
+            {"a"  6, "b": "salah"}
+            {"a": 7, "b": "u", "c": true, "d": null}
+            {"a": 8, "b"
+
+            """#
+        let result = try readJSON(text)
+        #expect(names(result) == ["a", "b", "c", "b\"q", "d"])
+        #expect(result.table.rows() == [
+            [.int(1), .string("x"), .bool(true), .null, .null],
+            [.int(2), .string("y"), .bool(false), .null, .null],
+            [.int(3), .string("z"), .bool(true), .null, .null],
+            [.null, .string("w"), .bool(false), .null, .null],
+            [.int(5), .null, .bool(true), .string("kutip"), .null],
+            [.int(6), .string("v"), .bool(false), .null, .null],
+            [.int(7), .string("u"), .bool(true), .null, .null],
+        ])
+        #expect(result.rejects.map(\.line) == [7, 9])
+        #expect(result.rejects.map(\.column) == [7, 13])
+        #expect(result.rejects[0].reason.contains("expected ':'"))
+    }
+
+    @Test func fastDateParsersAgreeWithValueParser() {
+        var inputs: [String] = []
+        for year in [1, 99, 1600, 1900, 1969, 1970, 2000, 2023, 2024, 2100, 9999] {
+            for month in [0, 1, 2, 3, 9, 12, 13] {
+                for day in [0, 1, 28, 29, 30, 31, 32] {
+                    let y = String(format: "%04d", year), m = String(format: "%02d", month), d = String(format: "%02d", day)
+                    inputs += ["\(y)-\(m)-\(d)", "\(d)/\(m)/\(y)", "\(d)-\(m)-\(y)", "\(y)/\(m)/\(d)"]
+                    inputs += ["\(y)-\(m)-\(d)T08:30:00Z", "\(y)-\(m)-\(d) 23:59:60.123456+07:00", "\(d)/\(m)/\(y)T00:00-0530"]
+                }
+            }
+        }
+        inputs += [
+            "2024-01-31T08:30", "2024-01-31T24:00:00", "2024-01-31T08:30:00.", "2024-01-31T08:30:00,5", "2024-01-31T08:30:00+19:00",
+            "2024-01-31T08:30:00+07", "2024-01-31T08:30:00x", "2024-1-31", "2024-01-3a", "abcd-ef-gh", "", "2024-01-31T08:3",
+        ]
+        for input in inputs {
+            #expect(ValueParser.parse(input, JSONDates.date) == ValueParser.parse(input, ValueParser.date), "\(input)")
+            #expect(ValueParser.parse(input, JSONDates.timestamp) == ValueParser.parse(input, ValueParser.timestamp), "\(input)")
+        }
+    }
+
     @Test func sampleMalformedFiles() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("sample-data/malformed").path

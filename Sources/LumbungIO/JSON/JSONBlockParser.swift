@@ -79,9 +79,13 @@ enum JSONKind {
 /// A key under a parent object (node 0 is the top level).
 struct JSONKeyNode {
     var parent: Int32
+    /// The key's raw bytes in the key arena, followed by its closing quote and, when it was seen
+    /// with one, the colon and whitespace up to the value (`patternLength` bytes in all).
     var keyStart: Int32
     var keyLength: Int32
     var hash: UInt32
+    var patternLength: Int32 = 0
+    var patternHasColon = false
     /// Local column: -1 not resolved yet, -2 not materialised.
     var column: Int32 = -1
     /// The key that came first in this object last time, and the key that followed this one.
@@ -113,6 +117,8 @@ struct JSONBlockWorker {
     var tableMask = 255
     // Columns of this block, in first-seen order.
     var columnNames: [String] = []
+    /// Two keys may name one column: `"a"` and `"\u0061"`, or `"a.b"` and `"a": {"b": …}`.
+    var columnByName: [String: Int32] = [:]
     var columnGlobal = RawVec<Int>(capacity: 32)
     var columnNode = RawVec<Int32>(capacity: 32)
     var columnDeclared = RawVec<Bool>(capacity: 32)
@@ -123,6 +129,8 @@ struct JSONBlockWorker {
     var distinct = 0
     var columnsAtRowStart = 0
     var castFailure: CastFailure?
+    /// Set by `scanKey`: the key's pattern took the colon too, `s.p` is at the value.
+    var keyAtValue = false
     /// A column must widen to string: the block is parsed again with the new types.
     var needsReparse = false
     var lines = 0
@@ -155,7 +163,7 @@ struct JSONBlockWorker {
         columnNode.free()
         columnDeclared.free()
         columnIdentifier.free()
-        for index in 0..<buffers.count { buffers.base[index].free() }
+        for index in 0..<buffers.count { buffers.base[index].free(to: config.state.pool) }
         buffers.free()
     }
 
@@ -173,8 +181,11 @@ struct JSONBlockWorker {
                 continue
             }
             if let dictionary = buffer.pointee.dictionary, rows >= 16, dictionary.count > max(16, min(rows / 4, 65_536)) {
-                buffer.pointee.dropDictionary()
+                buffer.pointee.dropDictionary(pool: config.state.pool, stringBytes: dictionary.bytes.count * 4)
                 config.state.markHighCardinality(columnGlobal.base[column])
+            }
+            if buffer.pointee.type == .string && buffer.pointee.dictionary == nil && rows > 0 {
+                config.state.noteStringBytesPerValue(columnGlobal.base[column], buffer.pointee.bytes.count / rows + 1)
             }
             columns.append(buffer.pointee.finish())
         }
@@ -226,13 +237,14 @@ struct JSONBlockWorker {
         }
         while columnNames.count > columnsAtRowStart {
             let last = columnNames.count - 1
-            nodes.base[Int(columnNode.base[last])].column = -1
+            for node in 1..<nodes.count where nodes.base[node].column == Int32(last) { nodes.base[node].column = -1 }
+            columnByName[columnNames[last]] = nil
             columnNames.removeLast()
             columnGlobal.removeLast()
             columnNode.removeLast()
             columnDeclared.removeLast()
             columnIdentifier.removeLast()
-            buffers.base[last].free()
+            buffers.base[last].free(to: config.state.pool)
             buffers.removeLast()
         }
     }
@@ -424,12 +436,14 @@ struct JSONBlockWorker {
             let key = scanKey(parent, previous)
             if key < 0 { return false }
             previous = key
-            if s.p < s.end && s.p[0] == JSONByte.colon {
-                s.p += 1
-            } else {
-                s.skipWhitespace()
-                guard s.p < s.end, s.p[0] == JSONByte.colon else { return s.failHere("expected ':' after the key") }
-                s.p += 1
+            if !keyAtValue {
+                if s.p < s.end && s.p[0] == JSONByte.colon {
+                    s.p += 1
+                } else {
+                    s.skipWhitespace()
+                    guard s.p < s.end, s.p[0] == JSONByte.colon else { return s.failHere("expected ':' after the key") }
+                    s.p += 1
+                }
             }
             if s.p < s.end && s.p[0] <= JSONByte.space { s.skipWhitespace() }
             guard s.p < s.end else { return s.failHere("expected a value") }
@@ -459,14 +473,14 @@ struct JSONBlockWorker {
         let keyStart = s.p
         if candidate >= 0 {
             let node = nodes.base[Int(candidate)]
-            let length = Int(node.keyLength)
-            if s.end - keyStart > length && keyStart[length] == JSONByte.quote
-                && JSONBlockWorker.bytesEqual(keyArena.base + Int(node.keyStart), keyStart, length)
-            {
-                s.p = keyStart + length + 1
+            let length = Int(node.patternLength)
+            if s.end - keyStart >= length && JSONBlockWorker.bytesEqual(keyArena.base + Int(node.keyStart), keyStart, length) {
+                s.p = keyStart + length
+                keyAtValue = node.patternHasColon
                 return candidate
             }
         }
+        keyAtValue = false
         guard s.scanStringBody() else { return -1 }
         let found = lookupKey(parent, keyStart, s.p - 1 - keyStart)
         if previous >= 0 { nodes.base[Int(previous)].next = found } else { nodes.base[Int(parent)].firstChild = found }
@@ -582,16 +596,16 @@ struct JSONBlockWorker {
             buffer.pointee.appendWord(kind == JSONKind.trueValue ? 1 : 0)
             return true
         case .date:
-            guard kind == JSONKind.string, length == 10, let days = ValueParser.date(p, 10) else { return false }
+            guard kind == JSONKind.string, length == 10, let days = JSONDates.date(p, 10) else { return false }
             buffer.pointee.appendWord(UInt64(bitPattern: Int64(days)))
             return true
         case .timestamp:
             guard kind == JSONKind.string else { return false }
-            if let micros = ValueParser.timestamp(p, length) {
+            if let micros = JSONDates.timestamp(p, length) {
                 buffer.pointee.appendWord(UInt64(bitPattern: micros))
                 return true
             }
-            guard length == 10, let days = ValueParser.date(p, 10) else { return false }
+            guard length == 10, let days = JSONDates.date(p, 10) else { return false }
             buffer.pointee.appendWord(UInt64(bitPattern: Int64(days) * 86_400_000_000))
             return true
         }
@@ -599,8 +613,10 @@ struct JSONBlockWorker {
 
     @inline(never)
     private mutating func dropDictionary(_ buffer: UnsafeMutablePointer<JSONColumnBuffer>) {
-        buffer.pointee.dropDictionary()
-        config.state.markHighCardinality(columnGlobal.base[buffer - buffers.base])
+        let global = columnGlobal.base[buffer - buffers.base]
+        buffer.pointee.dropDictionary(
+            pool: config.state.pool, stringBytes: estimatedRows * config.state.stringBytesPerValue(global))
+        config.state.markHighCardinality(global)
     }
 
     /// A value that does not fit: settle an untyped column, widen an inferred type (in place, or by
@@ -616,7 +632,8 @@ struct JSONBlockWorker {
             // The first value of a column seen only with nulls so far.
             let settled = config.state.widen(global, toHold: valueType)
             buffer.pointee.settle(
-                settled, capacity: estimatedRows, dictionary: settled == .string && !config.state.isHighCardinality(global))
+                settled, capacity: estimatedRows, dictionary: settled == .string && !config.state.isHighCardinality(global),
+                stringBytes: estimatedRows * config.state.stringBytesPerValue(global), pool: config.state.pool)
             if store(buffer, kind, p, length, value) { return true }
             return misfit(column, kind, p, length, value, source: source)
         }
@@ -662,8 +679,8 @@ struct JSONBlockWorker {
         case JSONKind.int: return identifier ? .string : .int64
         case JSONKind.float, JSONKind.bigInt: return identifier ? .string : .float64
         case JSONKind.string:
-            if length == 10 && ValueParser.date(p, length) != nil { return .date }
-            if ValueParser.timestamp(p, length) != nil { return .timestamp }
+            if length == 10 && JSONDates.date(p, length) != nil { return .date }
+            if JSONDates.timestamp(p, length) != nil { return .timestamp }
             return .string
         default: return .string
         }
@@ -720,7 +737,21 @@ struct JSONBlockWorker {
         let id = Int32(nodes.count)
         let keyStart = keyArena.count
         keyArena.append(p, length)
+        // The pattern: key, closing quote, and the colon with the whitespace around it as seen here
+        // (`s.p` is just past the closing quote).
+        keyArena.append(JSONByte.quote)
+        var q = s.p
+        while q < s.end && JSONByte.isWhitespace(q[0]) { q += 1 }
+        var hasColon = false
+        if q < s.end && q[0] == JSONByte.colon {
+            q += 1
+            while q < s.end && JSONByte.isWhitespace(q[0]) { q += 1 }
+            hasColon = q - s.p <= 8
+        }
+        if hasColon { keyArena.append(s.p, q - s.p) }
         var node = JSONKeyNode(parent: parent, keyStart: Int32(keyStart), keyLength: Int32(length), hash: hash)
+        node.patternLength = Int32(keyArena.count - keyStart)
+        node.patternHasColon = hasColon
         let key: String
         if memchr(p, Int32(JSONByte.backslash), length) != nil {
             var decoded = RawVec<UInt8>(capacity: length)
@@ -758,7 +789,12 @@ struct JSONBlockWorker {
             nodes.base[Int(node)].column = -2
             return -2
         }
+        if let existing = columnByName[name] {
+            nodes.base[Int(node)].column = existing
+            return existing
+        }
         let index = columnNames.count
+        columnByName[name] = Int32(index)
         let registered = config.state.register(name)
         columnNames.append(name)
         columnGlobal.append(registered.id)
@@ -766,12 +802,13 @@ struct JSONBlockWorker {
         columnDeclared.append(registered.declared)
         columnIdentifier.append(config.identifierHints && !registered.declared && IdentifierHints.isIdentifier(name))
         let capacity = rows == 0 ? estimatedRows : max(16, estimatedRows - rows)
-        var buffer = JSONColumnBuffer(capacity: capacity + rows)
+        var buffer = JSONColumnBuffer()
         for _ in 0..<rows { buffer.appendNull() }
         if let type = registered.type {
             buffer.settle(
                 type, capacity: capacity + rows,
-                dictionary: type == .string && !config.state.isHighCardinality(registered.id))
+                dictionary: type == .string && !config.state.isHighCardinality(registered.id),
+                stringBytes: (capacity + rows) * config.state.stringBytesPerValue(registered.id), pool: config.state.pool)
         }
         buffers.append(buffer)
         nodes.base[Int(node)].column = Int32(index)

@@ -15,8 +15,9 @@ struct JSONColumnBuffer {
     var type: DataType?
     var count = 0
     var nulls = 0
-    /// 1 when the slot holds a value.
+    /// 1 when the slot holds a value; only kept once the column has a null (`hasNulls`).
     var present = RawVec<UInt8>(capacity: 0)
+    var hasNulls = false
     var words = RawVec<UInt64>(capacity: 0)
     var bytes = RawVec<UInt8>(capacity: 0)
     /// `count + 1` offsets into `bytes` (plain strings).
@@ -24,40 +25,46 @@ struct JSONColumnBuffer {
     var codes = RawVec<UInt32>(capacity: 0)
     var dictionary: JSONDictionary?
 
-    init(capacity: Int) {
-        present = RawVec(capacity: capacity)
-    }
+    init() {}
 
-    func free() {
-        present.free()
-        words.free()
-        bytes.free()
-        offsets.free()
-        codes.free()
+    /// Frees the buffers; the large ones go back to `pool`.
+    func free(to pool: JSONMemoryPool) {
+        present.give(to: pool)
+        words.give(to: pool)
+        bytes.give(to: pool)
+        offsets.give(to: pool)
+        codes.give(to: pool)
         dictionary?.free()
     }
 
     /// Sets the type of a column that held only nulls so far; strings use a dictionary when `dictionary`.
-    mutating func settle(_ newType: DataType, capacity: Int, dictionary useDictionary: Bool) {
+    mutating func settle(
+        _ newType: DataType, capacity: Int, dictionary useDictionary: Bool, stringBytes: Int, pool: JSONMemoryPool
+    ) {
         type = newType
         if newType == .string {
             if useDictionary {
                 dictionary = JSONDictionary()
-                codes = RawVec(capacity: capacity)
+                codes.free()
+                codes = RawVec(pool: pool, capacity: capacity)
                 for _ in 0..<count { codes.append(0) }
             } else {
-                offsets = RawVec(capacity: capacity + 1)
-                bytes = RawVec(capacity: capacity * 8)
+                offsets.free()
+                bytes.free()
+                offsets = RawVec(pool: pool, capacity: capacity + 1)
+                bytes = RawVec(pool: pool, capacity: stringBytes)
                 for _ in 0...count { offsets.append(0) }
             }
         } else {
-            words = RawVec(capacity: capacity)
+            words.free()
+            words = RawVec(pool: pool, capacity: capacity)
             for _ in 0..<count { words.append(0) }
         }
     }
 
     @inline(__always)
     mutating func appendNull() {
+        if !hasNulls { startNullMap() }
         present.append(0)
         nulls += 1
         count += 1
@@ -71,10 +78,19 @@ struct JSONColumnBuffer {
         }
     }
 
+    /// The first null: every slot so far holds a value.
+    @inline(never)
+    mutating func startNullMap() {
+        hasNulls = true
+        present.free()
+        present = RawVec(capacity: max(count * 2, 64))
+        for _ in 0..<count { present.append(1) }
+    }
+
     @inline(__always)
     mutating func appendWord(_ value: UInt64) {
         words.append(value)
-        present.append(1)
+        if hasNulls { present.append(1) }
         count += 1
     }
 
@@ -86,7 +102,7 @@ struct JSONColumnBuffer {
             bytes.append(p, length)
             offsets.append(UInt32(truncatingIfNeeded: bytes.count))
         }
-        present.append(1)
+        if hasNulls { present.append(1) }
         count += 1
     }
 
@@ -94,8 +110,10 @@ struct JSONColumnBuffer {
     mutating func truncate(to newCount: Int) {
         while count > newCount {
             count -= 1
-            present.count -= 1
-            if present.base[count] == 0 { nulls -= 1 }
+            if hasNulls {
+                present.count -= 1
+                if present.base[count] == 0 { nulls -= 1 }
+            }
             guard let type else { continue }
             if type != .string {
                 words.count -= 1
@@ -123,20 +141,22 @@ struct JSONColumnBuffer {
     }
 
     /// Gives up the dictionary: the strings are copied out as bytes and offsets.
-    mutating func dropDictionary() {
+    mutating func dropDictionary(pool: JSONMemoryPool, stringBytes: Int) {
         guard let dictionary else { return }
-        offsets = RawVec(capacity: codes.capacity + 1)
-        bytes = RawVec(capacity: dictionary.bytes.count * 4)
+        offsets.free()
+        bytes.free()
+        offsets = RawVec(pool: pool, capacity: codes.capacity + 1)
+        bytes = RawVec(pool: pool, capacity: max(stringBytes, dictionary.bytes.count * 4))
         offsets.append(0)
         for index in 0..<count {
-            if present.base[index] != 0 {
+            if !hasNulls || present.base[index] != 0 {
                 let code = Int(codes.base[index])
                 let start = Int(dictionary.offsets.base[code])
                 bytes.append(dictionary.bytes.base + start, Int(dictionary.offsets.base[code + 1]) - start)
             }
             offsets.append(UInt32(truncatingIfNeeded: bytes.count))
         }
-        codes.free()
+        codes.give(to: pool)
         codes = RawVec(capacity: 0)
         dictionary.free()
         self.dictionary = nil
@@ -196,17 +216,18 @@ struct JSONColumnBuffer {
     }
 }
 
-/// Distinct strings of one column of a block, numbered in first-seen order (open addressing).
+/// Distinct strings of one column of a block, numbered in first-seen order. Open addressing; a
+/// slot holds the high half of the hash and the code + 1, so a probe is one load.
 struct JSONDictionary {
     var bytes = RawVec<UInt8>(capacity: 1024)
     var offsets = RawVec<UInt32>(capacity: 64)
     var hashes = RawVec<UInt64>(capacity: 64)
-    var slots = RawVec<Int32>(capacity: 128)
+    var slots = RawVec<UInt64>(capacity: 128)
     var mask = 127
 
     init() {
         offsets.append(0)
-        for _ in 0...mask { slots.append(-1) }
+        for _ in 0...mask { slots.append(0) }
     }
 
     var count: Int { hashes.count }
@@ -224,47 +245,70 @@ struct JSONDictionary {
     @inline(__always)
     static func load32(_ p: UnsafePointer<UInt8>) -> UInt64 { UInt64(UnsafeRawPointer(p).loadUnaligned(as: UInt32.self)) }
 
-    /// A fast hash of a short byte string; reads only inside it (overlapping loads for the tail).
+    /// A fast hash of a byte string; reads only inside it (overlapping loads for the tail).
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-        let k: UInt64 = 0x9FB2_1C65_1E98_DF25
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(truncatingIfNeeded: length) &* k)
-        if length >= 8 {
+        let k1: UInt64 = 0x9FB2_1C65_1E98_DF25
+        let k2: UInt64 = 0xD6E8_FEB8_6659_FD93
+        var h: UInt64
+        if length > 16 {
+            h = UInt64(truncatingIfNeeded: length) &* k2
             var index = 0
             while length - index > 8 {
-                h = (h ^ load64(p + index)) &* k
+                h = (h ^ load64(p + index)) &* k1
                 h ^= h >> 29
                 index += 8
             }
-            h = (h ^ load64(p + length - 8)) &* k
+            h ^= load64(p + length - 8) &* k2
+        } else if length >= 8 {
+            h = (load64(p) &* k1) ^ (load64(p + length - 8) &* k2) ^ UInt64(truncatingIfNeeded: length)
         } else if length >= 4 {
-            h = (h ^ (load32(p) << 32 | load32(p + length - 4))) &* k
+            h = ((load32(p) << 32 | load32(p + length - 4)) ^ UInt64(truncatingIfNeeded: length)) &* k1
         } else if length > 0 {
-            h = (h ^ (UInt64(p[0]) << 16 | UInt64(p[length >> 1]) << 8 | UInt64(p[length - 1]))) &* k
+            h = (UInt64(p[0]) << 16 | UInt64(p[length >> 1]) << 8 | UInt64(p[length - 1]) | UInt64(length) << 24) &* k1
+        } else {
+            h = k2
         }
-        h ^= h >> 32
-        h &*= 0xD6E8_FEB8_6659_FD93
-        h ^= h >> 32
-        return h
+        return h ^ (h >> 31)
+    }
+
+    /// Whether two byte strings of `length` bytes are equal (inline for short ones).
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        if length >= 8 {
+            if length <= 16 {
+                return load64(a) == load64(b) && load64(a + length - 8) == load64(b + length - 8)
+            }
+            return memcmp(a, b, length) == 0
+        }
+        if length >= 4 { return load32(a) == load32(b) && load32(a + length - 4) == load32(b + length - 4) }
+        var index = 0
+        while index < length {
+            if a[index] != b[index] { return false }
+            index += 1
+        }
+        return true
     }
 
     @inline(__always)
     mutating func code(for p: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
         let hash = JSONDictionary.hash(p, length)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let code = slots.base[slot]
-            if code < 0 { break }
-            if hashes.base[Int(code)] == hash {
-                let start = Int(offsets.base[Int(code)])
-                if Int(offsets.base[Int(code) + 1]) - start == length && memcmp(bytes.base + start, p, length) == 0 {
+            let entry = slots.base[slot]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = Int(entry & 0xFFFF_FFFF) - 1
+                let start = Int(offsets.base[code])
+                if Int(offsets.base[code + 1]) - start == length && JSONDictionary.equal(bytes.base + start, p, length) {
                     return UInt32(code)
                 }
             }
             slot = (slot + 1) & mask
         }
-        let code = Int32(hashes.count)
-        slots.base[slot] = code
+        let code = hashes.count
+        slots.base[slot] = tag | UInt64(code + 1)
         hashes.append(hash)
         bytes.append(p, length)
         offsets.append(UInt32(truncatingIfNeeded: bytes.count))
@@ -276,12 +320,13 @@ struct JSONDictionary {
         let size = (mask + 1) * 2
         slots.count = 0
         slots.reserve(size)
-        for _ in 0..<size { slots.append(-1) }
+        for _ in 0..<size { slots.append(0) }
         mask = size - 1
         for code in 0..<hashes.count {
-            var slot = Int(truncatingIfNeeded: hashes.base[code]) & mask
-            while slots.base[slot] >= 0 { slot = (slot + 1) & mask }
-            slots.base[slot] = Int32(code)
+            let hash = hashes.base[code]
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots.base[slot] != 0 { slot = (slot + 1) & mask }
+            slots.base[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(code + 1)
         }
     }
 

@@ -56,6 +56,22 @@ final class JSONColumnState: @unchecked Sendable {
     }
 
     private var highCardinality = Set<Int>()
+    private var stringBytes: [Int: Int] = [:]
+    /// Scratch memory recycled between blocks.
+    let pool = JSONMemoryPool()
+
+    /// Bytes of string text per value last seen in column `id` (16 when unknown).
+    func stringBytesPerValue(_ id: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return stringBytes[id] ?? 16
+    }
+
+    func noteStringBytesPerValue(_ id: Int, _ bytes: Int) {
+        lock.lock()
+        stringBytes[id] = bytes
+        lock.unlock()
+    }
 
     /// Whether column `id` was seen with too many distinct strings for dictionary encoding (later
     /// blocks then skip the attempt).

@@ -61,6 +61,11 @@ struct RawVec<T> {
     }
 
     mutating func grow(to newCapacity: Int) {
+        // Powers of two of bytes, so that grown memory can go back to a `JSONMemoryPool` too.
+        let stride = MemoryLayout<T>.stride
+        var bytes = 64
+        while bytes < newCapacity * stride { bytes <<= 1 }
+        let newCapacity = bytes / stride
         let fresh = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
         fresh.moveInitialize(from: base, count: count)
         base.deallocate()
