@@ -109,6 +109,8 @@ struct JSONBlockWorker {
     var s: JSONScanner
     /// Decoded strings and compacted arrays of the current record.
     var scratch = RawVec<UInt8>(capacity: 1024)
+    /// Parent and previous key of the objects the fast path is inside.
+    var fastStack = RawVec<Int32>(capacity: 64)
     // Keys.
     var nodes = RawVec<JSONKeyNode>(capacity: 64)
     var nodeNames: [String] = [""]
@@ -156,6 +158,7 @@ struct JSONBlockWorker {
 
     func release() {
         scratch.free()
+        fastStack.free()
         nodes.free()
         keyArena.free()
         table.free()
@@ -230,6 +233,16 @@ struct JSONBlockWorker {
         rows += 1
     }
 
+    /// Rolls back the values the fast path appended for the current record.
+    @inline(never)
+    mutating func undoAppends() {
+        for column in 0..<columnNames.count where buffers.base[column].count > rows {
+            buffers.base[column].truncate(to: rows)
+        }
+        scratch.count = 0
+        distinct = 0
+    }
+
     /// Rolls back a rejected record, and forgets the columns first seen in it.
     private mutating func dropRecord() {
         for column in 0..<columnNames.count where buffers.base[column].count > rows {
@@ -261,9 +274,29 @@ struct JSONBlockWorker {
             if s.p < lineEnd && s.p[0] <= JSONByte.space { s.skipWhitespace() }
             if s.p < lineEnd {
                 beginRecord()
+                let valueStart = s.p
+                if valueStart[0] == JSONByte.openBrace {
+                    var appended = 0
+                    if let after = fastObject(valueStart, lineEnd, appended: &appended) {
+                        var q = after
+                        while q < lineEnd && JSONByte.isWhitespace(q[0]) { q += 1 }
+                        if q == lineEnd {
+                            distinct = appended
+                            endRecord()
+                            if found == nil { break }
+                            line += 1
+                            lineStart = lineEnd + 1
+                            continue
+                        }
+                    }
+                    // Not for the fast path: roll back, and take the general one.
+                    undoAppends()
+                    s.p = valueStart
+                    s.end = lineEnd
+                    s.errorAt = nil
+                }
                 var ok: Bool
                 var notObject = false
-                let valueStart = s.p
                 if s.p[0] == JSONByte.openBrace {
                     ok = parseObject(0, depth: 1)
                     if needsReparse { return }
@@ -324,6 +357,28 @@ struct JSONBlockWorker {
             if s.p >= blockEnd || s.p[0] == JSONByte.closeBracket { break }
             let elementStart = s.p
             beginRecord()
+            if elementStart[0] == JSONByte.openBrace {
+                var appended = 0
+                if let after = fastObject(elementStart, blockEnd, appended: &appended) {
+                    var q = after
+                    while q < blockEnd && JSONByte.isWhitespace(q[0]) { q += 1 }
+                    if q == blockEnd || q[0] == JSONByte.comma || q[0] == JSONByte.closeBracket {
+                        distinct = appended
+                        endRecord()
+                        s.p = q
+                        s.end = blockEnd
+                        if q < blockEnd && q[0] == JSONByte.comma {
+                            s.p += 1
+                            continue
+                        }
+                        break
+                    }
+                }
+                undoAppends()
+                s.p = elementStart
+                s.end = blockEnd
+                s.errorAt = nil
+            }
             var ok: Bool
             var notObject = false
             if s.p[0] == JSONByte.openBrace {

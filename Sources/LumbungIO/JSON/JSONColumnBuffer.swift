@@ -269,7 +269,10 @@ struct JSONDictionary {
         } else {
             h = k2
         }
-        return h ^ (h >> 31)
+        // Finalise (every bit of the slot index depends on every input bit).
+        h ^= h >> 32
+        h &*= k2
+        return h ^ (h >> 29)
     }
 
     /// Whether two byte strings of `length` bytes are equal (inline for short ones).
@@ -307,8 +310,13 @@ struct JSONDictionary {
             }
             slot = (slot + 1) & mask
         }
+        return insert(p, length, hash: hash, slot: slot)
+    }
+
+    @inline(never)
+    private mutating func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash: UInt64, slot: Int) -> UInt32 {
         let code = hashes.count
-        slots.base[slot] = tag | UInt64(code + 1)
+        slots.base[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(code + 1)
         hashes.append(hash)
         bytes.append(p, length)
         offsets.append(UInt32(truncatingIfNeeded: bytes.count))

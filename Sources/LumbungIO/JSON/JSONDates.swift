@@ -32,21 +32,26 @@ enum JSONDates {
         return Int32(truncatingIfNeeded: era * 146_097 + doe - 719_468)
     }
 
-    /// Days since 1970-01-01: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`.
+    /// Days since 1970-01-01: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`. A byte minus `'0'` is a
+    /// digit exactly when `(x + 6) | x` has a clear high nibble, so all digits are checked at once.
     @inline(__always)
     static func date(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32? {
         guard count == 10 else { return nil }
+        let a = p[0] &- 48, b = p[1] &- 48, c = p[2] &- 48, d = p[3] &- 48
+        let e = p[5] &- 48, f = p[6] &- 48, g = p[8] &- 48, h = p[9] &- 48
         if p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") {
-            guard let high = digits2(p), let low = digits2(p + 2), let month = digits2(p + 5), let day = digits2(p + 8) else {
-                return nil
-            }
-            return validDay(high * 100 + low, month, day)
+            var bad = (a &+ 6) | a | (b &+ 6) | b | (c &+ 6) | c | (d &+ 6) | d
+            bad |= (e &+ 6) | e | (f &+ 6) | f | (g &+ 6) | g | (h &+ 6) | h
+            guard bad & 0xF0 == 0 else { return nil }
+            return validDay(Int(a) * 1000 + Int(b) * 100 + Int(c) * 10 + Int(d), Int(e) * 10 + Int(f), Int(g) * 10 + Int(h))
         }
-        if (p[2] == UInt8(ascii: "/") && p[5] == UInt8(ascii: "/")) || (p[2] == UInt8(ascii: "-") && p[5] == UInt8(ascii: "-")) {
-            guard let day = digits2(p), let month = digits2(p + 3), let high = digits2(p + 6), let low = digits2(p + 8) else {
-                return nil
-            }
-            return validDay(high * 100 + low, month, day)
+        let separator = p[2]
+        if (separator == UInt8(ascii: "/") || separator == UInt8(ascii: "-")) && p[5] == separator {
+            let m0 = p[3] &- 48, m1 = p[4] &- 48, y0 = p[6] &- 48, y1 = p[7] &- 48
+            var bad = (a &+ 6) | a | (b &+ 6) | b | (m0 &+ 6) | m0 | (m1 &+ 6) | m1
+            bad |= (y0 &+ 6) | y0 | (y1 &+ 6) | y1 | (g &+ 6) | g | (h &+ 6) | h
+            guard bad & 0xF0 == 0 else { return nil }
+            return validDay(Int(y0) * 1000 + Int(y1) * 100 + Int(g) * 10 + Int(h), Int(m0) * 10 + Int(m1), Int(a) * 10 + Int(b))
         }
         return nil
     }

@@ -1,0 +1,373 @@
+import LumbungCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The fast path for the records a file is made of: every key the one that followed it last time,
+/// strings without escapes, values that fit their column's current type. It runs on local
+/// pointers (no state reloaded through `self` per byte) and gives up on anything else: the caller
+/// rolls the record back and parses it again on the general path (`parseObject`), which handles new
+/// keys, escapes, type changes, duplicate keys and faults, and reports them. Both paths accept
+/// exactly strict JSON; the fast one only accepts less of it.
+extension JSONBlockWorker {
+    /// Parses the record object at `start` (`{`) and appends its values. Returns the position after
+    /// its `}`, or `nil` to give up (values appended so far must be rolled back). `appended` counts
+    /// the columns given a value. Nested objects are followed with an explicit stack (no recursion,
+    /// so that the helpers inline).
+    mutating func fastObject(
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, appended: inout Int
+    ) -> UnsafePointer<UInt8>? {
+        let nodes = self.nodes.base
+        let arena = UnsafePointer(keyArena.base)
+        let rows = self.rows
+        let stack = fastStack.base
+        var depth = 0
+        var parent: Int32 = 0
+        var previous: Int32 = -1
+        var p = start + 1
+        while p < end && p[0] <= JSONByte.space {
+            guard JSONByte.isWhitespace(p[0]) else { return nil }
+            p += 1
+        }
+        guard p < end else { return nil }
+        if p[0] == JSONByte.closeBrace { return p + 1 }
+        while true {
+            // The key: the predicted one, with its colon.
+            guard p < end, p[0] == JSONByte.quote else { return nil }
+            p += 1
+            let candidate = previous >= 0 ? nodes[Int(previous)].next : nodes[Int(parent)].firstChild
+            guard candidate >= 0 else { return nil }
+            let node = nodes + Int(candidate)
+            let length = Int(node.pointee.patternLength)
+            guard node.pointee.patternHasColon, end - p >= length,
+                JSONFastPath.equal(arena + Int(node.pointee.keyStart), p, length)
+            else { return nil }
+            p += length
+            while p < end && p[0] <= JSONByte.space {
+                guard JSONByte.isWhitespace(p[0]) else { return nil }
+                p += 1
+            }
+            guard p < end else { return nil }
+            previous = candidate
+            let column = Int(node.pointee.column)
+            let c = p[0]
+            if c == JSONByte.quote {
+                let body = p + 1
+                guard let close = JSONFastPath.stringEnd(body, end) else { return nil }
+                p = close + 1
+                if column >= 0 {
+                    guard appendFastString(column, body, close - body, rows: rows) else { return nil }
+                    appended += 1
+                } else if column == -1 {
+                    return nil
+                }
+            } else if c &- 0x30 <= 9 || c == JSONByte.minus {
+                var value: Int64 = 0
+                let numberStart = p
+                guard let (after, kind) = JSONFastPath.number(p, end, &value) else { return nil }
+                p = after
+                if column >= 0 {
+                    guard appendFastNumber(column, kind, value, numberStart, after - numberStart, rows: rows) else { return nil }
+                    appended += 1
+                } else if column == -1 {
+                    return nil
+                }
+            } else if c == UInt8(ascii: "t") || c == UInt8(ascii: "f") || c == UInt8(ascii: "n") {
+                guard end - p >= 4 else { return nil }
+                let word = UnsafeRawPointer(p).loadUnaligned(as: UInt32.self)
+                let literal: UInt8
+                let literalStart = p
+                if word == 0x6575_7274 {
+                    literal = JSONKind.trueValue
+                    p += 4
+                } else if word == 0x6C6C_756E {
+                    literal = JSONKind.null
+                    p += 4
+                } else if word == 0x736C_6166, end - p >= 5, p[4] == UInt8(ascii: "e") {
+                    literal = JSONKind.falseValue
+                    p += 5
+                } else {
+                    return nil
+                }
+                if column >= 0 {
+                    guard appendFastLiteral(column, literal, literalStart, p - literalStart, rows: rows) else { return nil }
+                    appended += 1
+                } else if column == -1 {
+                    return nil
+                }
+            } else if c == JSONByte.openBrace {
+                // Into a nested object: its keys continue under this one.
+                guard node.pointee.descend, depth < 30 else { return nil }
+                stack[2 * depth] = parent
+                stack[2 * depth + 1] = candidate
+                depth += 1
+                parent = candidate
+                previous = -1
+                p += 1
+                while p < end && p[0] <= JSONByte.space {
+                    guard JSONByte.isWhitespace(p[0]) else { return nil }
+                    p += 1
+                }
+                guard p < end else { return nil }
+                if p[0] != JSONByte.closeBrace { continue }
+                p += 1
+                depth -= 1
+                parent = stack[2 * depth]
+                previous = stack[2 * depth + 1]
+            } else if c == JSONByte.openBracket {
+                // Arrays are kept as text: validated by the scanner, compacted when they have spaces.
+                guard column >= 0 else { return nil }
+                s.p = p
+                s.end = end
+                s.sawSpace = false
+                s.errorAt = nil
+                guard s.skipValue(depth: depth + 1), !s.sawSpace else { return nil }
+                guard appendFastText(column, p, s.p - p, rows: rows) else { return nil }
+                appended += 1
+                p = s.p
+            } else {
+                return nil
+            }
+            // After a value: more keys, or the end of this object (and maybe of the ones around it).
+            while true {
+                while p < end && p[0] <= JSONByte.space {
+                    guard JSONByte.isWhitespace(p[0]) else { return nil }
+                    p += 1
+                }
+                guard p < end else { return nil }
+                if p[0] == JSONByte.comma {
+                    p += 1
+                    while p < end && p[0] <= JSONByte.space {
+                        guard JSONByte.isWhitespace(p[0]) else { return nil }
+                        p += 1
+                    }
+                    break
+                }
+                guard p[0] == JSONByte.closeBrace else { return nil }
+                p += 1
+                if depth == 0 { return p }
+                depth -= 1
+                parent = stack[2 * depth]
+                previous = stack[2 * depth + 1]
+            }
+        }
+    }
+
+    /// The column's buffer, unless it already has a value in this record (a duplicate key).
+    @inline(__always)
+    private func freshBuffer(_ column: Int, rows: Int) -> UnsafeMutablePointer<JSONColumnBuffer>? {
+        let buffer = buffers.base + column
+        return buffer.pointee.count == rows ? buffer : nil
+    }
+
+    @inline(__always)
+    private mutating func appendFastString(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int) -> Bool {
+        guard let buffer = freshBuffer(column, rows: rows), let type = buffer.pointee.type else { return false }
+        switch type {
+        case .string:
+            if buffer.pointee.dictionary != nil {
+                let code = buffer.pointee.dictionary!.code(for: p, length)
+                buffer.pointee.codes.append(code)
+                if buffer.pointee.hasNulls { buffer.pointee.present.append(1) }
+                buffer.pointee.count += 1
+                if Int(code) >= dictionaryLimit { dropDictionaryFast(buffer) }
+            } else {
+                buffer.pointee.bytes.append(p, length)
+                buffer.pointee.offsets.append(UInt32(truncatingIfNeeded: buffer.pointee.bytes.count))
+                if buffer.pointee.hasNulls { buffer.pointee.present.append(1) }
+                buffer.pointee.count += 1
+            }
+            return true
+        case .date:
+            guard length == 10, let days = JSONDates.date(p, 10) else { return false }
+            buffer.pointee.appendWord(UInt64(bitPattern: Int64(days)))
+            return true
+        case .timestamp:
+            if let micros = JSONDates.timestamp(p, length) {
+                buffer.pointee.appendWord(UInt64(bitPattern: micros))
+                return true
+            }
+            guard length == 10, let days = JSONDates.date(p, 10) else { return false }
+            buffer.pointee.appendWord(UInt64(bitPattern: Int64(days) * 86_400_000_000))
+            return true
+        default:
+            return false
+        }
+    }
+
+    @inline(never)
+    private mutating func dropDictionaryFast(_ buffer: UnsafeMutablePointer<JSONColumnBuffer>) {
+        let global = columnGlobal.base[buffer - buffers.base]
+        buffer.pointee.dropDictionary(pool: config.state.pool, stringBytes: estimatedRows * config.state.stringBytesPerValue(global))
+        config.state.markHighCardinality(global)
+    }
+
+    @inline(__always)
+    private mutating func appendFastText(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int) -> Bool {
+        guard let buffer = freshBuffer(column, rows: rows), buffer.pointee.type == .string else { return false }
+        buffer.pointee.appendString(p, length)
+        if let dictionary = buffer.pointee.dictionary, dictionary.count > dictionaryLimit { dropDictionaryFast(buffer) }
+        return true
+    }
+
+    @inline(__always)
+    private mutating func appendFastNumber(
+        _ column: Int, _ kind: UInt8, _ value: Int64, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int
+    ) -> Bool {
+        guard let buffer = freshBuffer(column, rows: rows), let type = buffer.pointee.type else { return false }
+        switch type {
+        case .int64:
+            guard kind == JSONKind.int else { return false }
+            buffer.pointee.appendWord(UInt64(bitPattern: value))
+            return true
+        case .float64:
+            if kind == JSONKind.int {
+                buffer.pointee.appendWord(Double(value).bitPattern)
+                return true
+            }
+            guard kind == JSONKind.float, let double = ValueParser.double(p, length) else { return false }
+            buffer.pointee.appendWord(double.bitPattern)
+            return true
+        case .string:
+            return appendFastText(column, p, length, rows: rows)
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
+    private mutating func appendFastLiteral(_ column: Int, _ literal: UInt8, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int) -> Bool {
+        guard let buffer = freshBuffer(column, rows: rows) else { return false }
+        if literal == JSONKind.null {
+            buffer.pointee.appendNull()
+            return true
+        }
+        guard let type = buffer.pointee.type else { return false }
+        switch type {
+        case .bool:
+            buffer.pointee.appendWord(literal == JSONKind.trueValue ? 1 : 0)
+            return true
+        case .string:
+            return appendFastText(column, p, length, rows: rows)
+        default:
+            return false
+        }
+    }
+}
+
+/// Scanners of the fast path: pure functions of bytes, `nil` for anything they do not take.
+enum JSONFastPath {
+    @inline(__always)
+    static func load64(_ p: UnsafePointer<UInt8>) -> UInt64 { UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
+
+    @inline(__always)
+    static func load32(_ p: UnsafePointer<UInt8>) -> UInt32 { UnsafeRawPointer(p).loadUnaligned(as: UInt32.self) }
+
+    /// Byte equality with overlapping word loads (no byte loop).
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        if length >= 8 {
+            var index = 0
+            while length - index > 8 {
+                if load64(a + index) != load64(b + index) { return false }
+                index += 8
+            }
+            return load64(a + length - 8) == load64(b + length - 8)
+        }
+        if length >= 4 { return load32(a) == load32(b) && load32(a + length - 4) == load32(b + length - 4) }
+        if length >= 2 {
+            return UnsafeRawPointer(a).loadUnaligned(as: UInt16.self) == UnsafeRawPointer(b).loadUnaligned(as: UInt16.self)
+                && a[length - 1] == b[length - 1]
+        }
+        return length == 0 || a[0] == b[0]
+    }
+
+    /// The closing quote of a string body without escapes or control characters, and with valid
+    /// UTF-8; `nil` otherwise.
+    @inline(__always)
+    static func stringEnd(_ body: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        var q = body
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while true {
+            while end - q >= 8 {
+                let w = load64(q)
+                let x = w ^ 0x2222_2222_2222_2222
+                let y = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let m = (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((w &- 0x2020_2020_2020_2020) & ~w) | w) & highs
+                if m != 0 {
+                    q += m.trailingZeroBitCount >> 3
+                    break
+                }
+                q += 8
+            }
+            guard q < end else { return nil }
+            let c = q[0]
+            if c == JSONByte.quote { return q }
+            if c == JSONByte.backslash || c < 0x20 { return nil }
+            if c >= 0x80 {
+                let length = utf8Length(q, end)
+                if length == 0 { return nil }
+                q += length
+                continue
+            }
+            q += 1
+        }
+    }
+
+    @inline(never)
+    static func utf8Length(_ q: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int {
+        JSONScanner.utf8Length(q, end)
+    }
+
+    /// A number in strict JSON grammar: the position after it and its kind (`.int` with `value`,
+    /// or `.float`); `nil` for anything else (including integers too large for Int64).
+    @inline(__always)
+    static func number(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Int64) -> (UnsafePointer<UInt8>, UInt8)? {
+        var q = start
+        let negative = q[0] == JSONByte.minus
+        if negative { q += 1 }
+        guard q < end else { return nil }
+        let digitsStart = q
+        var magnitude: UInt64 = 0
+        let first = q[0] &- 0x30
+        if first == 0 {
+            q += 1
+        } else if first <= 9 {
+            while q < end {
+                let d = q[0] &- 0x30
+                if d > 9 { break }
+                magnitude = magnitude &* 10 &+ UInt64(d)
+                q += 1
+            }
+        } else {
+            return nil
+        }
+        let digits = q - digitsStart
+        guard q < end else {
+            guard digits <= 18 else { return nil }
+            value = negative ? -Int64(magnitude) : Int64(magnitude)
+            return (q, JSONKind.int)
+        }
+        let next = q[0]
+        if next &- 0x30 <= 9 { return nil }
+        if next != JSONByte.dot && next | 0x20 != UInt8(ascii: "e") {
+            guard digits <= 18 else { return nil }
+            value = negative ? -Int64(magnitude) : Int64(magnitude)
+            return (q, JSONKind.int)
+        }
+        if next == JSONByte.dot {
+            q += 1
+            guard q < end, q[0] &- 0x30 <= 9 else { return nil }
+            while q < end && q[0] &- 0x30 <= 9 { q += 1 }
+        }
+        if q < end && q[0] | 0x20 == UInt8(ascii: "e") {
+            q += 1
+            if q < end && (q[0] == JSONByte.minus || q[0] == JSONByte.plus) { q += 1 }
+            guard q < end, q[0] &- 0x30 <= 9 else { return nil }
+            while q < end && q[0] &- 0x30 <= 9 { q += 1 }
+        }
+        return (q, JSONKind.float)
+    }
+}
