@@ -99,6 +99,19 @@ private func prettyArray(_ records: [[(String, String)]]) -> String {
     "[\n" + records.map { "  {\n" + $0.map { "    \"\($0.0)\" : \($0.1)" }.joined(separator: ",\n") + "\n  }" }.joined(separator: ",\n") + "\n]\n"
 }
 
+/// A small deterministic generator for test data.
+private struct JSONTestRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 @Suite struct JSONReaderTests {
     @Test func scalarTypesFromNDJSON() throws {
         let text = """
@@ -578,6 +591,137 @@ private func prettyArray(_ records: [[(String, String)]]) -> String {
         for input in inputs {
             #expect(ValueParser.parse(input, JSONDates.date) == ValueParser.parse(input, ValueParser.date), "\(input)")
             #expect(ValueParser.parse(input, JSONDates.timestamp) == ValueParser.parse(input, ValueParser.timestamp), "\(input)")
+        }
+    }
+
+    /// Random records (shuffled key order, missing keys, nulls, escapes, Unicode, nested and empty
+    /// objects, arrays, varied spacing, duplicate keys) against a model built with Foundation's
+    /// JSONSerialization: NDJSON and array, block sizes from tiny (records take the general path)
+    /// to large (they take the fast path), plain and gzip, must all give the expected table.
+    @Test func randomRecordsMatchAReferenceModelInEveryLayout() throws {
+        var generator = JSONTestRandom(seed: 42)
+        func escaped(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 || (scalar.value > 0x7E && generator.next() % 3 == 0) {
+                        // Escape some non-ASCII as \u (with surrogate pairs above the BMP).
+                        for unit in String(scalar).utf16 { out += String(format: "\\u%04x", unit) }
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        let words = ["Budi", "Siti \"Nur\"", "Déjà vu", "😀 emoji", "tab\tdi", "baris\nbaru", "back\\slash", "", "Jl. Merdeka, 1"]
+        var lines: [String] = []
+        for i in 0..<1500 {
+            var fields: [(String, String)] = []
+            let r = generator.next()
+            if r % 11 != 0 { fields.append(("n", r % 13 == 0 ? "null" : "\(Int64(i) * 7 - 3000)")) }
+            if r % 7 != 1 { fields.append(("x", "\(Double(i % 400) / 4 - 20)")) }
+            if r % 5 != 2 { fields.append(("ok", ["true", "false", "null"][Int(r % 3)])) }
+            fields.append(("s", generator.next() % 9 == 0 ? "null" : escaped(words[Int(generator.next() % UInt64(words.count))])))
+            if r % 3 != 0 {
+                let day = String(format: "%02d", i % 28 + 1)
+                fields.append(("tgl", generator.next() % 4 == 0 ? "\"\(day)/0\(i % 9 + 1)/1990\"" : "\"2001-0\(i % 9 + 1)-\(day)\""))
+            }
+            switch r % 4 {
+            case 0: fields.append(("alamat", "{\"kota\": \(escaped(words[i % words.count])), \"rt\": {\"no\": \(i % 20)}}"))
+            case 1: fields.append(("alamat", "{}"))
+            case 2: fields.append(("alamat", "null"))
+            default: break
+            }
+            if r % 6 == 0 { fields.append(("daftar", generator.next() % 2 == 0 ? "[1,\"a\",{\"b\":null}]" : "[ 1 , [ ] ]")) }
+            if generator.next() % 5 == 0 { fields.shuffle(using: &generator) }
+            if generator.next() % 50 == 0 { fields.append(("n", "\(i)")) }
+            let separator = generator.next() % 4 == 0 ? "," : ", "
+            let colon = generator.next() % 4 == 0 ? ":" : ": "
+            lines.append("{" + fields.map { "\"\($0.0)\"\(colon)\($0.1)" }.joined(separator: separator) + "}")
+        }
+        // The model: each line parsed by Foundation, flattened, typed by column.
+        func flatten(_ object: [String: Any], _ prefix: String, into row: inout [String: Any]) {
+            for (key, value) in object {
+                let name = prefix.isEmpty ? key : prefix + "." + key
+                if let nested = value as? [String: Any] { flatten(nested, name, into: &row) } else { row[name] = value }
+            }
+        }
+        var expectedRows: [[String: Any]] = []
+        for line in lines {
+            var row: [String: Any] = [:]
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            flatten(object, "", into: &row)
+            expectedRows.append(row)
+        }
+        func expectedValue(_ name: String, _ value: Any?) -> Value {
+            guard let value, !(value is NSNull) else { return .null }
+            switch name {
+            case "n": return .int((value as! NSNumber).int64Value)
+            case "x": return .float((value as! NSNumber).doubleValue)
+            case "ok": return .bool((value as! NSNumber).boolValue)
+            case "tgl": return date(value as! String)
+            case "alamat.rt.no": return .int((value as! NSNumber).int64Value)
+            case "daftar": return .string((value as! [Any]).isEmpty ? "[]" : (value as! [Any]).count == 2 ? "[1,[]]" : "[1,\"a\",{\"b\":null}]")
+            default: return .string(value as! String)
+            }
+        }
+        let ndjsonText = lines.joined(separator: "\n") + "\n"
+        let arrayText = "[\n" + lines.joined(separator: ",\n") + "\n]"
+        let layouts: [(Int, Int)] = [(64, 3), (700, 2), (1 << 20, 1)]
+        for (blockSize, threads) in layouts {
+            for gzip in [false, true] {
+                for (text, name) in [(ndjsonText, "r.ndjson"), (arrayText, "r.json")] {
+                    let result = try readJSON(text, name: name, gzip: gzip) { options in
+                        options.blockSize = blockSize
+                        options.threads = threads
+                    }
+                    let columns = names(result)
+                    #expect(Set(columns) == ["n", "x", "ok", "s", "tgl", "alamat.kota", "alamat.rt.no", "daftar"], "\(columns)")
+                    #expect(result.rejects.isEmpty)
+                    let rows = result.table.rows()
+                    #expect(rows.count == expectedRows.count)
+                    var mismatches = 0
+                    for (index, row) in rows.enumerated() where index < expectedRows.count {
+                        for (position, column) in columns.enumerated() {
+                            let expected = expectedValue(column, expectedRows[index][column])
+                            if row[position] != expected {
+                                mismatches += 1
+                                if mismatches < 5 { Issue.record("\(name) block \(blockSize) row \(index) \(column): \(row[position]) != \(expected)") }
+                            }
+                        }
+                    }
+                    #expect(mismatches == 0)
+                }
+            }
+        }
+    }
+
+    @Test func typeChangesMidRecordRollBackTheFastPath() throws {
+        // Rows of one shape (the fast path), then one whose last value widens its column, one whose
+        // middle value is a new kind, one with a new key; string columns outgrow their dictionaries.
+        var lines = (0..<300).map { "{\"a\": \($0), \"u\": \"kode-\($0)\", \"k\": \"k\($0 % 3)\", \"c\": \($0 % 7)}" }
+        lines.append("{\"a\": 300, \"u\": \"kode-300\", \"k\": \"k0\", \"c\": 2.5}")
+        lines.append("{\"a\": 301, \"u\": 12, \"k\": \"k1\", \"c\": 1}")
+        lines.append("{\"a\": 302, \"u\": \"kode-302\", \"baru\": true, \"k\": \"k2\", \"c\": 1}")
+        lines += (303..<400).map { "{\"a\": \($0), \"u\": \"kode-\($0)\", \"k\": \"k\($0 % 3)\", \"c\": \($0 % 7)}" }
+        for configure in [{ (_: inout ReadOptions) in }, tiny, { (options: inout ReadOptions) in options.blockSize = 5000; options.threads = 2 }] {
+            let result = try readJSON(lines.joined(separator: "\n"), configure: configure)
+            #expect(names(result) == ["a", "u", "k", "c", "baru"])
+            #expect(types(result) == [.int64, .string, .string, .float64, .bool])
+            let rows = result.table.rows()
+            #expect(rows.count == 400)
+            #expect(rows.map { $0[0] } == (0..<400).map { .int(Int64($0)) })
+            #expect(rows[299] == [.int(299), .string("kode-299"), .string("k2"), .float(5), .null])
+            #expect(rows[300] == [.int(300), .string("kode-300"), .string("k0"), .float(2.5), .null])
+            #expect(rows[301] == [.int(301), .string("12"), .string("k1"), .float(1), .null])
+            #expect(rows[302] == [.int(302), .string("kode-302"), .string("k2"), .float(1), .bool(true)])
+            #expect(rows[399] == [.int(399), .string("kode-399"), .string("k0"), .float(0), .null])
         }
     }
 
