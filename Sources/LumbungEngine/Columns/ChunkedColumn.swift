@@ -1,3 +1,4 @@
+import Foundation
 import LumbungCore
 
 /// A reference to one row of a chunked table: chunk index in the high 32 bits, row in the low 32.
@@ -25,33 +26,42 @@ extension RowRef {
 final class ChunkedColumn: @unchecked Sendable {
     let type: DataType
     let columns: [Column]
-    private var keepAlive: [AnyObject] = []
-    private var fixed64: [UnsafePointer<Int64>] = []
-    private var doubles: [UnsafePointer<Double>] = []
-    private var bytes1: [UnsafePointer<UInt8>] = []
-    private var int32s: [UnsafePointer<Int32>] = []
-    private var codes: [UnsafePointer<UInt32>?] = []
-    private var stringBytes: [UnsafePointer<UInt8>] = []
-    private var stringOffsets: [UnsafePointer<UInt32>] = []
-    private var validity: [UnsafePointer<UInt64>?] = []
-    private var unified: UnifiedDictionary?
-    private var unifiedRemap: [UnsafePointer<UInt32>] = []
+    private let keepAlive: [AnyObject]
+    private let fixed64: [UnsafePointer<Int64>]
+    private let doubles: [UnsafePointer<Double>]
+    private let bytes1: [UnsafePointer<UInt8>]
+    private let int32s: [UnsafePointer<Int32>]
+    private let codes: [UnsafePointer<UInt32>?]
+    private let stringBytes: [UnsafePointer<UInt8>]
+    private let stringOffsets: [UnsafePointer<UInt32>]
+    private let validity: [UnsafePointer<UInt64>?]
+    /// Built on the first gather of many rows (unifying dictionaries costs a pass over them).
+    private let unifiedState = UnifiedState()
 
-    private func pin<T>(_ array: [T]) -> UnsafePointer<T> {
-        let pinned = Pinned(array)
-        keepAlive.append(pinned)
-        return pinned.base
+    private final class UnifiedState: @unchecked Sendable {
+        let lock = NSLock()
+        var decided = false
+        var unified: UnifiedDictionary?
+        var remap: [Pinned<UInt32>] = []
     }
 
     init(_ columns: [Column], type: DataType) {
         self.type = type
         self.columns = columns
-        validity = columns.map { column in column.validity.map { pin($0.words) } }
-        let rowCount = columns.reduce(0) { $0 + $1.count }
-        if type == .string {
-            unified = UnifiedDictionary(columns, limit: max(1 << 16, rowCount / 4))
-            if let unified { unifiedRemap = unified.remap.map { pin($0) } }
+        var keepAlive: [AnyObject] = []
+        func pin<T>(_ array: [T]) -> UnsafePointer<T> {
+            let pinned = Pinned(array)
+            keepAlive.append(pinned)
+            return pinned.base
         }
+        var fixed64: [UnsafePointer<Int64>] = []
+        var doubles: [UnsafePointer<Double>] = []
+        var bytes1: [UnsafePointer<UInt8>] = []
+        var int32s: [UnsafePointer<Int32>] = []
+        var codes: [UnsafePointer<UInt32>?] = []
+        var stringBytes: [UnsafePointer<UInt8>] = []
+        var stringOffsets: [UnsafePointer<UInt32>] = []
+        let validity = columns.map { column in column.validity.map { pin($0.words) } }
         for column in columns {
             switch column.values {
             case .int64(let array), .timestamp(let array): fixed64.append(pin(array))
@@ -68,6 +78,42 @@ final class ChunkedColumn: @unchecked Sendable {
                 stringOffsets.append(pin(dictionary.offsets))
             }
         }
+        self.keepAlive = keepAlive
+        self.fixed64 = fixed64
+        self.doubles = doubles
+        self.bytes1 = bytes1
+        self.int32s = int32s
+        self.codes = codes
+        self.stringBytes = stringBytes
+        self.stringOffsets = stringOffsets
+        self.validity = validity
+        self.hasNulls = validity.contains { $0 != nil }
+    }
+
+    /// Whether any chunk has a null.
+    let hasNulls: Bool
+
+    /// The unified dictionary when gathering `rows` rows pays for building it: every chunk is
+    /// dictionary-encoded and the dictionaries hold fewer entries than the rows gathered.
+    private func unified(forRows rows: Int) -> (UnifiedDictionary, [Pinned<UInt32>])? {
+        guard type == .string else { return nil }
+        unifiedState.lock.lock()
+        defer { unifiedState.lock.unlock() }
+        if unifiedState.decided {
+            return unifiedState.unified.map { ($0, unifiedState.remap) }
+        }
+        var entries = 0
+        for column in columns {
+            guard case .dictionary(_, let dictionary) = column.values else { return nil }
+            entries += dictionary.count
+        }
+        // Decide once, for gathers that copy many rows (the whole output of a join or a sort).
+        guard entries <= rows * 2 || rows >= 4096 else { return nil }
+        unifiedState.decided = true
+        let totalRows = columns.reduce(0) { $0 + $1.count }
+        unifiedState.unified = UnifiedDictionary(columns, limit: max(1 << 16, totalRows / 4))
+        unifiedState.remap = unifiedState.unified?.remap.map { Pinned($0) } ?? []
+        return unifiedState.unified.map { ($0, unifiedState.remap) }
     }
 
     @inline(__always)
@@ -109,10 +155,20 @@ final class ChunkedColumn: @unchecked Sendable {
         let n = refs.count
         var present = 0
         var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
-        words.withUnsafeMutableBufferPointer { out in
-            for position in 0..<n where !isNull(refs[position]) {
-                out[position >> 6] |= 1 << UInt64(position & 63)
-                present += 1
+        if hasNulls {
+            words.withUnsafeMutableBufferPointer { out in
+                for position in 0..<n where !isNull(refs[position]) {
+                    out[position >> 6] |= 1 << UInt64(position & 63)
+                    present += 1
+                }
+            }
+        } else {
+            // Only missing rows (left joins) are null.
+            words.withUnsafeMutableBufferPointer { out in
+                for position in 0..<n where refs[position] != .null {
+                    out[position >> 6] |= 1 << UInt64(position & 63)
+                    present += 1
+                }
             }
         }
         let newValidity: Bitmap? = present == n ? nil : Bitmap(words: words, count: n)
@@ -155,15 +211,21 @@ final class ChunkedColumn: @unchecked Sendable {
                     initialized = n
                 })
         case .string:
-            if let unified {
+            if let (unified, pinnedRemap) = unified(forRows: n) {
+                let unifiedRemap = pinnedRemap.map(\.base)
+                let chunkCodes = codes.map { $0! }
                 let newCodes = [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
-                    for position in 0..<n {
-                        let ref = refs[position]
-                        if ref == .null {
-                            out[position] = 0
-                        } else {
-                            let chunk = ref.chunk
-                            out[position] = unifiedRemap[chunk][Int(codes[chunk]![ref.row])]
+                    unifiedRemap.withUnsafeBufferPointer { unifiedRemap in
+                        chunkCodes.withUnsafeBufferPointer { chunkCodes in
+                            for position in 0..<n {
+                                let ref = refs[position]
+                                if ref == .null {
+                                    out[position] = 0
+                                } else {
+                                    let chunk = ref.chunk
+                                    out[position] = unifiedRemap[chunk][Int(chunkCodes[chunk][ref.row])]
+                                }
+                            }
                         }
                     }
                     initialized = n

@@ -67,6 +67,20 @@ func equalBytes(_ lhs: UnsafeRawPointer?, _ lhsCount: Int, _ rhs: UnsafeRawPoint
     if lhsCount != rhsCount { return false }
     if lhsCount == 0 { return true }
     guard let lhs, let rhs else { return false }
+    if lhsCount >= 8, lhsCount <= 32 {
+        // Short strings (codes, NIPs): compare whole words, the last one overlapping.
+        var offset = 0
+        while offset + 8 < lhsCount {
+            if lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        return lhs.loadUnaligned(fromByteOffset: lhsCount - 8, as: UInt64.self)
+            == rhs.loadUnaligned(fromByteOffset: lhsCount - 8, as: UInt64.self)
+    }
     return memcmp(lhs, rhs, lhsCount) == 0
 }
 

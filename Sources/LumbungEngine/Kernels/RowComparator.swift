@@ -79,4 +79,50 @@ final class RowComparator: @unchecked Sendable {
         if order != 0 { return order < 0 }
         return a < b
     }
+
+    /// Rows of `chunk` in `rows` whose first key does not sort strictly after `threshold`'s: the
+    /// only rows that can displace `threshold` from a top-k heap. A tight typed loop, so most rows
+    /// of a large input never reach the full comparison.
+    func rowsNotAfter(_ threshold: RowRef, chunk: Int, rows: Range<Int>) -> [UInt32] {
+        let key = keys[0]
+        let column = key.columns[chunk]
+        let descending = self.descending[0]
+        var out: [UInt32] = []
+        if key.isNull(threshold) {
+            // Nulls are last: every row is at most equal.
+            return rows.map { UInt32(truncatingIfNeeded: $0) }
+        }
+        func scan<T>(_ values: [T], _ limit: T, _ order: (T, T) -> Int) {
+            values.withUnsafeBufferPointer { values in
+                withValidityWords(column.validity) { words in
+                    for row in rows where isValid(words, row) {
+                        let comparison = order(values[row], limit)
+                        if (descending ? -comparison : comparison) <= 0 { out.append(UInt32(truncatingIfNeeded: row)) }
+                    }
+                }
+            }
+        }
+        switch column.values {
+        case .int64(let values), .timestamp(let values):
+            scan(values, key.int64(threshold)) { $0 < $1 ? -1 : ($0 > $1 ? 1 : 0) }
+        case .float64(let values):
+            scan(values, key.double(threshold), floatCompare)
+        case .date(let values):
+            scan(values, key.int32(threshold)) { $0 < $1 ? -1 : ($0 > $1 ? 1 : 0) }
+        case .bool(let values):
+            scan(values, key.byte(threshold)) { $0 < $1 ? -1 : ($0 > $1 ? 1 : 0) }
+        case .string, .dictionary:
+            let (pointer, length) = key.bytesOf(threshold)
+            withStringView(column) { view in
+                withValidityWords(column.validity) { words in
+                    for row in rows where isValid(words, row) {
+                        let (p, n) = view.string(row)
+                        let comparison = compareBytes(p, n, pointer, length)
+                        if (descending ? -comparison : comparison) <= 0 { out.append(UInt32(truncatingIfNeeded: row)) }
+                    }
+                }
+            }
+        }
+        return out
+    }
 }

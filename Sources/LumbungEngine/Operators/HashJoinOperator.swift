@@ -132,7 +132,7 @@ public struct HashJoinOperator: Sendable, CustomStringConvertible {
         let probeKeys = try JoinKeys(
             table: probe, exprs: buildLeft ? plan.rightKeyExprs : plan.leftKeyExprs, context: context)
         let table = try JoinHashTable(keys: buildKeys, context: context, scope: scope)
-        let matcher = KeyMatcher(probe: probeKeys.columns, build: buildKeys.columns)
+        let matcher = KeyMatcher(probe: probeKeys.columns, build: table.keys)
 
         let leftSources = plan.leftOutput.map { left.chunkedColumn($0) }
         let rightSources = plan.rightOutput.map { right.chunkedColumn($0) }
@@ -335,22 +335,30 @@ struct KeyMatcher: @unchecked Sendable {
 }
 
 /// The build side of a hash join: rows grouped by bucket, each bucket a contiguous run in row
-/// order (a counting sort on the bucket of each row's hash).
+/// order (a counting sort on the bucket of each row's hash), with the build keys copied in that
+/// same order so that checking a candidate reads memory next to the entry.
 struct JoinHashTable: Sendable {
+    /// A build row and its hash, side by side so a probe reads one cache line.
+    struct Entry: Sendable {
+        var hash: UInt64
+        var ref: RowRef
+    }
+
     let mask: Int
     let bucketStart: [UInt32]
-    let entries: [RowRef]
-    let entryHashes: [UInt64]
+    let entries: [Entry]
+    /// The build keys, one row per entry (chunk 0, row = entry index).
+    let keys: [ChunkedColumn]
 
-    init(keys: JoinKeys, context: ExecutionContext, scope: MemoryScope) throws {
-        let rows = keys.hashes.reduce(0) { $0 + $1.count }
+    init(keys buildKeys: JoinKeys, context: ExecutionContext, scope: MemoryScope) throws {
+        let rows = buildKeys.hashes.reduce(0) { $0 + $1.count }
         var buckets = 1
         while buckets < rows { buckets <<= 1 }
         mask = buckets - 1
         try scope.reserve(buckets * 4 + rows * 16, for: "join hash table")
         var starts = [UInt32](repeating: 0, count: buckets + 1)
-        for (chunk, hashes) in keys.hashes.enumerated() {
-            let present = keys.present[chunk]
+        for (chunk, hashes) in buildKeys.hashes.enumerated() {
+            let present = buildKeys.present[chunk]
             for row in 0..<hashes.count where present[row] != 0 {
                 starts[Int(truncatingIfNeeded: hashes[row]) & (buckets - 1) + 1] += 1
             }
@@ -358,62 +366,118 @@ struct JoinHashTable: Sendable {
         for bucket in 0..<buckets { starts[bucket + 1] += starts[bucket] }
         let total = Int(starts[buckets])
         var cursor = starts
-        var entries = [RowRef](repeating: 0, count: total)
-        var entryHashes = [UInt64](repeating: 0, count: total)
-        for (chunk, hashes) in keys.hashes.enumerated() {
-            let present = keys.present[chunk]
-            for row in 0..<hashes.count where present[row] != 0 {
-                let bucket = Int(truncatingIfNeeded: hashes[row]) & (buckets - 1)
-                let slot = Int(cursor[bucket])
-                cursor[bucket] += 1
-                entries[slot] = RowRef(chunk: chunk, row: row)
-                entryHashes[slot] = hashes[row]
+        var entries = [Entry](repeating: Entry(hash: 0, ref: 0), count: total)
+        entries.withUnsafeMutableBufferPointer { entries in
+            cursor.withUnsafeMutableBufferPointer { cursor in
+                for (chunk, hashes) in buildKeys.hashes.enumerated() {
+                    let present = buildKeys.present[chunk]
+                    for row in 0..<hashes.count where present[row] != 0 {
+                        let bucket = Int(truncatingIfNeeded: hashes[row]) & (buckets - 1)
+                        let slot = Int(cursor[bucket])
+                        cursor[bucket] += 1
+                        entries[slot] = Entry(hash: hashes[row], ref: RowRef(chunk: chunk, row: row))
+                    }
+                }
             }
         }
         bucketStart = starts
         self.entries = entries
-        self.entryHashes = entryHashes
+        let refs = entries.map(\.ref)
+        let ordered = try context.parallelMap(buildKeys.columns.count) { key, _ in
+            ChunkedColumn([buildKeys.columns[key].gather(refs).decoded()], type: buildKeys.columns[key].type)
+        }
+        try scope.reserve(ordered.reduce(0) { $0 + $1.columns[0].estimatedByteSize }, for: "join build keys")
+        keys = ordered
     }
 
     /// Matches of one probe chunk: parallel arrays of probe rows and build rows, in probe-row
     /// order then build order. `left` adds unmatched probe rows with `RowRef.null`; `semi` and
     /// `anti` list each qualifying probe row once (with `RowRef.null`).
-    func probe(_ keys: JoinKeys, chunk: Int, matcher: KeyMatcher, kind: JoinKind) -> ([UInt32], [RowRef]) {
-        let hashes = keys.hashes[chunk]
-        let present = keys.present[chunk]
+    ///
+    /// Works in batches, in stages whose memory reads do not depend on each other (bucket ranges,
+    /// then candidate entries by hash, then key checks), so the processor overlaps cache misses.
+    func probe(_ probeKeys: JoinKeys, chunk: Int, matcher: KeyMatcher, kind: JoinKind) -> ([UInt32], [RowRef]) {
+        let hashes = probeKeys.hashes[chunk]
+        let present = probeKeys.present[chunk]
         var probeRows: [UInt32] = []
         var buildRefs: [RowRef] = []
         probeRows.reserveCapacity(hashes.count)
         if kind == .inner || kind == .left { buildRefs.reserveCapacity(hashes.count) }
+        let batch = 256
+        var low = [UInt32](repeating: 0, count: batch)
+        var high = [UInt32](repeating: 0, count: batch)
+        var candidateRows: [UInt32] = []
+        var candidateSlots: [UInt32] = []
+        var verified: [Bool] = []
+        candidateRows.reserveCapacity(batch * 2)
+        candidateSlots.reserveCapacity(batch * 2)
         bucketStart.withUnsafeBufferPointer { starts in
             entries.withUnsafeBufferPointer { entries in
-                entryHashes.withUnsafeBufferPointer { entryHashes in
-                    for row in 0..<hashes.count {
-                        var matched = false
-                        if present[row] != 0 {
-                            let hash = hashes[row]
-                            let bucket = Int(truncatingIfNeeded: hash) & mask
-                            let probeRef = RowRef(chunk: chunk, row: row)
-                            for slot in Int(starts[bucket])..<Int(starts[bucket + 1]) where entryHashes[slot] == hash {
-                                guard matcher.equal(probeRef, entries[slot]) else { continue }
-                                matched = true
-                                if kind == .inner || kind == .left {
-                                    probeRows.append(UInt32(truncatingIfNeeded: row))
-                                    buildRefs.append(entries[slot])
-                                } else {
-                                    break
-                                }
+                hashes.withUnsafeBufferPointer { hashes in
+                    var batchStart = 0
+                    while batchStart < hashes.count {
+                        let batchEnd = min(hashes.count, batchStart + batch)
+                        // 1. Bucket ranges.
+                        for row in batchStart..<batchEnd {
+                            let index = row - batchStart
+                            if present[row] != 0 {
+                                let bucket = Int(truncatingIfNeeded: hashes[row]) & mask
+                                low[index] = starts[bucket]
+                                high[index] = starts[bucket + 1]
+                            } else {
+                                low[index] = 0
+                                high[index] = 0
                             }
                         }
-                        switch kind {
-                        case .left where !matched:
-                            probeRows.append(UInt32(truncatingIfNeeded: row))
-                            buildRefs.append(.null)
-                        case .semi where matched, .anti where !matched:
-                            probeRows.append(UInt32(truncatingIfNeeded: row))
-                        default:
-                            break
+                        // 2. Candidates whose hash matches.
+                        candidateRows.removeAll(keepingCapacity: true)
+                        candidateSlots.removeAll(keepingCapacity: true)
+                        for row in batchStart..<batchEnd {
+                            let index = row - batchStart
+                            let hash = hashes[row]
+                            var slot = Int(low[index])
+                            let end = Int(high[index])
+                            while slot < end {
+                                if entries[slot].hash == hash {
+                                    candidateRows.append(UInt32(truncatingIfNeeded: row))
+                                    candidateSlots.append(UInt32(truncatingIfNeeded: slot))
+                                }
+                                slot += 1
+                            }
                         }
+                        // 3. Key checks.
+                        verified.removeAll(keepingCapacity: true)
+                        for candidate in 0..<candidateRows.count {
+                            verified.append(
+                                matcher.equal(
+                                    RowRef(chunk: chunk, row: Int(candidateRows[candidate])),
+                                    RowRef(chunk: 0, row: Int(candidateSlots[candidate]))))
+                        }
+                        // 4. Output in row order.
+                        var candidate = 0
+                        for row in batchStart..<batchEnd {
+                            var matched = false
+                            while candidate < candidateRows.count, candidateRows[candidate] == UInt32(truncatingIfNeeded: row) {
+                                if verified[candidate] {
+                                    if kind == .inner || kind == .left {
+                                        probeRows.append(UInt32(truncatingIfNeeded: row))
+                                        buildRefs.append(entries[Int(candidateSlots[candidate])].ref)
+                                    }
+                                    matched = true
+                                }
+                                candidate += 1
+                            }
+                            switch kind {
+                            case .left where !matched:
+                                probeRows.append(UInt32(truncatingIfNeeded: row))
+                                buildRefs.append(.null)
+                            case .semi where matched, .anti where !matched:
+                                probeRows.append(UInt32(truncatingIfNeeded: row))
+                            default:
+                                break
+                            }
+                        }
+                        batchStart = batchEnd
                     }
                 }
             }

@@ -71,8 +71,9 @@ func merge(_ left: [RowRef], _ right: [RowRef], _ comparator: RowComparator) -> 
 
 /// The first `count` rows of a sort (LQ `sort` followed by `take`), without sorting everything.
 ///
-/// Runs in parallel: each chunk keeps its best `count` rows in a bounded heap; the candidates of
-/// all chunks are then sorted and cut. Copies only the rows it returns.
+/// Runs in parallel: each worker keeps the best `count` rows of the chunks it takes in a bounded
+/// heap, skipping rows whose first key already ranks them out (a typed scan); the candidates of
+/// all workers are then sorted and cut. Copies only the rows it returns.
 public struct TopKOperator: Sendable, CustomStringConvertible {
     public var keys: [SortKey]
     public var count: Int
@@ -89,11 +90,32 @@ public struct TopKOperator: Sendable, CustomStringConvertible {
         if keys.isEmpty { return try LimitOperator(count).execute(input, context: context) }
         let comparator = try makeComparator(keys, input: input, context: context)
         let limit = count
-        let candidates: [[RowRef]] = try context.parallelMap(input.chunks.count) { chunk, _ in
-            var heap = BoundedHeap(capacity: limit, comparator: comparator)
-            for row in 0..<input.chunks[chunk].count { heap.offer(RowRef(chunk: chunk, row: row)) }
-            return heap.items
+        // One heap per worker, shared by the chunks it takes: the result is the same whatever
+        // chunks each worker got, since the order is total (ties broken by row position).
+        final class HeapBox: @unchecked Sendable {
+            var heap: BoundedHeap
+            init(_ heap: BoundedHeap) { self.heap = heap }
         }
+        let heaps = (0..<context.threadCount).map { _ in HeapBox(BoundedHeap(capacity: limit, comparator: comparator)) }
+        try context.parallelFor(input.chunks.count) { chunk, worker in
+            let box = heaps[worker]
+            var heap = box.heap
+            defer { box.heap = heap }
+            let rows = input.chunks[chunk].count
+            var start = 0
+            while start < rows {
+                let end = min(rows, start + 1024)
+                if heap.items.count < limit {
+                    for row in start..<end { heap.offer(RowRef(chunk: chunk, row: row)) }
+                } else {
+                    // Skip rows whose first key alone ranks them after the worst row kept.
+                    let survivors = comparator.rowsNotAfter(heap.items[0], chunk: chunk, rows: start..<end)
+                    for row in survivors { heap.offer(RowRef(chunk: chunk, row: Int(row))) }
+                }
+                start = end
+            }
+        }
+        let candidates = heaps.map(\.heap.items)
         var all = candidates.flatMap { $0 }
         all.sort { comparator.less($0, $1) }
         if all.count > limit { all.removeLast(all.count - limit) }
