@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "LumbungCore", exclude: ["README.md"]),
         .target(name: "LumbungIO", dependencies: ["LumbungCore", "CZlib", "CIsal"], exclude: ["README.md"]),
         .target(name: "LumbungEngine", dependencies: ["LumbungCore"], exclude: ["README.md"]),
+        .target(name: "LumbungQuery", dependencies: ["LumbungCore"], exclude: ["README.md"]),
         .target(name: "LumbungSample", dependencies: ["LumbungCore", "LumbungIO"], exclude: ["README.md"]),
         .executableTarget(
             name: "LumbungCLI",
@@ -41,6 +42,10 @@ let package = Package(
         .testTarget(
             name: "LumbungEngineTests",
             dependencies: ["LumbungEngine", "LumbungIO", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "LumbungQueryTests",
+            dependencies: ["LumbungQuery", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "LumbungSampleTests", dependencies: ["LumbungSample", "LumbungIO"]),
         .testTarget(name: "LumbungCLITests", dependencies: ["LumbungIO"]),
