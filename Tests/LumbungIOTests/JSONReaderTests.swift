@@ -448,6 +448,51 @@ private struct JSONTestRandom: RandomNumberGenerator {
         }
     }
 
+    @Test func prettyArraysWithNestedArraysOfObjectsReadExactly() throws {
+        // Lines that start with `{` after a line ending in `,` are also inside "riwayat": cuts made
+        // there are caught and the file is read again with the exact splitter.
+        var elements: [String] = []
+        var lines: [String] = []
+        for i in 0..<120 {
+            elements.append("""
+                  {
+                    "id_pegawai": \(i),
+                    "riwayat": [
+                      {
+                        "tahun": \(2000 + i % 7)
+                      },
+                      {
+                        "unit": "Dinas \(i % 5)"
+                      }
+                    ],
+                    "alamat": {
+                      "kota": "Kota \(i % 3)"
+                    }
+                  }
+                """)
+            lines.append("{\"id_pegawai\": \(i), \"riwayat\": [{\"tahun\": \(2000 + i % 7)}, {\"unit\": \"Dinas \(i % 5)\"}], \"alamat\": {\"kota\": \"Kota \(i % 3)\"}}")
+        }
+        let pretty = "[\n" + elements.joined(separator: ",\n") + "\n]\n"
+        let reference = try readJSON(lines.joined(separator: "\n"))
+        #expect(names(reference) == ["id_pegawai", "riwayat", "alamat.kota"])
+        #expect(reference.table.rows()[3] == [.string("3"), .string("[{\"tahun\":2003},{\"unit\":\"Dinas 3\"}]"), .string("Kota 0")])
+        for configure in [{ (_: inout ReadOptions) in }, tiny, { (options: inout ReadOptions) in options.blockSize = 300; options.threads = 2 }] {
+            for gzip in [false, true] {
+                let result = try readJSON(pretty, name: "p.json", gzip: gzip, configure: configure)
+                #expect(names(result) == names(reference))
+                #expect(result.table.rows() == reference.table.rows())
+                #expect(result.rejects.isEmpty)
+            }
+        }
+        // One element per line, with a bad element: the speculative read keeps its reject.
+        var perLine = lines
+        perLine[40] = "{\"id_pegawai\": 40, \"riwayat\": [tru]}"
+        let bad = try readJSON("[\n" + perLine.joined(separator: ",\n") + "\n]", name: "q.json", configure: tiny)
+        #expect(bad.rowCount == 119)
+        #expect(bad.rejects.map(\.line) == [42])
+        #expect(bad.rejects.map(\.column) == [32])
+    }
+
     @Test func arrayElementFaultsAreRejectedAndReadingContinues() throws {
         let text = """
             [

@@ -30,10 +30,17 @@ struct JSONBlockParser: BlockParser {
     /// Dotted prefixes of projected names: objects under these keys must be descended into.
     let projectionPrefixes: Set<String>
     let identifierHints: Bool
+    /// The array splitter cut speculatively: check that every block is whole elements, and tell
+    /// `state` when one is not (the reader then reads again with the exact splitter).
+    let verifyArrayBlocks: Bool
 
-    init(path: String, isArray: Bool, state: JSONColumnState, projection: [String]?, identifierHints: Bool) {
+    init(
+        path: String, isArray: Bool, state: JSONColumnState, projection: [String]?, identifierHints: Bool,
+        verifyArrayBlocks: Bool = false
+    ) {
         self.path = path
         self.isArray = isArray
+        self.verifyArrayBlocks = verifyArrayBlocks
         self.state = state
         self.identifierHints = identifierHints
         if let projection {
@@ -56,7 +63,7 @@ struct JSONBlockParser: BlockParser {
     func parse(_ block: UnsafeRawBufferPointer, isLast: Bool) -> ParsedBlock {
         precondition(block.count < 1 << 32, "JSON blocks are limited to 4 GiB")
         while true {
-            var worker = JSONBlockWorker(config: self, block: block)
+            var worker = JSONBlockWorker(config: self, block: block, isLast: isLast)
             let parsed = worker.run()
             worker.release()
             if let parsed { return parsed }
@@ -135,6 +142,8 @@ struct JSONBlockWorker {
     var keyAtValue = false
     /// A column must widen to string: the block is parsed again with the new types.
     var needsReparse = false
+    /// The block is the last of the input.
+    let isLast: Bool
     var lines = 0
     let estimatedRows: Int
     let dictionaryLimit: Int
@@ -142,8 +151,9 @@ struct JSONBlockWorker {
     var warnings: [String] = []
     var warned = Set<String>()
 
-    init(config: JSONBlockParser, block: UnsafeRawBufferPointer) {
+    init(config: JSONBlockParser, block: UnsafeRawBufferPointer, isLast: Bool) {
         self.config = config
+        self.isLast = isLast
         let start = block.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
         base = start
         blockEnd = start + block.count
@@ -352,10 +362,14 @@ struct JSONBlockWorker {
         var counter = LineCounter(base)
         s.p = base
         s.end = blockEnd
+        var afterComma = false
+        var elements = 0
         while true {
             s.skipWhitespace()
             if s.p >= blockEnd || s.p[0] == JSONByte.closeBracket { break }
             let elementStart = s.p
+            afterComma = false
+            elements += 1
             beginRecord()
             if elementStart[0] == JSONByte.openBrace {
                 var appended = 0
@@ -369,6 +383,7 @@ struct JSONBlockWorker {
                         s.end = blockEnd
                         if q < blockEnd && q[0] == JSONByte.comma {
                             s.p += 1
+                            afterComma = true
                             continue
                         }
                         break
@@ -432,12 +447,29 @@ struct JSONBlockWorker {
             }
             if s.p < blockEnd && s.p[0] == JSONByte.comma {
                 s.p += 1
+                afterComma = true
                 continue
             }
             break
         }
         counter.advance(to: blockEnd)
         lines = counter.line
+        if config.verifyArrayBlocks {
+            // The splitter cut without scanning: check that this block is whole elements.
+            let clean: Bool
+            if !rejects.isEmpty {
+                clean = JSONArraySplitter.isCleanBlock(UnsafeRawBufferPointer(start: base, count: blockEnd - base), isLast: isLast)
+            } else if s.p >= blockEnd {
+                clean = elements == 0 || (afterComma && !isLast)
+            } else if s.p[0] == JSONByte.closeBracket {
+                var rest = s.p + 1
+                while rest < blockEnd && JSONByte.isWhitespace(rest[0]) { rest += 1 }
+                clean = isLast && !afterComma && rest == blockEnd
+            } else {
+                clean = false
+            }
+            if !clean { config.state.markMisaligned() }
+        }
     }
 
     /// Where the element starting at `start` ends: the next comma or `]` outside strings and brackets.

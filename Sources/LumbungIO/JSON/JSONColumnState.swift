@@ -56,6 +56,20 @@ final class JSONColumnState: @unchecked Sendable {
     }
 
     private var highCardinality = Set<Int>()
+    private var misalignedBlock = false
+
+    /// A parser thread found a block that is not whole elements of the array (speculative cuts).
+    func markMisaligned() {
+        lock.lock()
+        misalignedBlock = true
+        lock.unlock()
+    }
+
+    var misaligned: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return misalignedBlock
+    }
     private var stringBytes: [Int: Int] = [:]
     /// Scratch memory recycled between blocks.
     let pool = JSONMemoryPool()

@@ -10,11 +10,57 @@ import LumbungCore
 /// that all read as dates or ISO 8601 timestamps date or timestamp, anything mixed string.
 /// Columns are in first-seen order. A malformed record is rejected with its line, byte column and
 /// reason; in a JSON array, a fault that breaks the structure between elements fails the read.
+///
+/// A JSON array is first cut speculatively (at lines that start an element, without scanning the
+/// bytes on the inflater thread), and the parser threads verify that every block is whole
+/// elements; when one is not, or that read fails, the file is read again with the exact splitter,
+/// which scans every byte for strings and brackets and gives the authoritative result.
 enum JSONReader {
     static func read(
         path: String, reader: DecompressingReader, head: [UInt8], headOffset: Int64, headIsWholeFile: Bool,
         format: FileFormat, options: ReadOptions
     ) throws -> ReadResult {
+        if format == .jsonArray {
+            if let result = try? readOnce(
+                path: path, reader: reader, head: head, headOffset: headOffset, headIsWholeFile: headIsWholeFile,
+                format: format, options: options, speculative: true)
+            {
+                return result
+            }
+            let (again, head, headOffset, atEnd) = try reopen(path: path, options: options)
+            return try readOnce(
+                path: path, reader: again, head: head, headOffset: headOffset, headIsWholeFile: atEnd, format: format,
+                options: options, speculative: false)!
+        }
+        return try readOnce(
+            path: path, reader: reader, head: head, headOffset: headOffset, headIsWholeFile: headIsWholeFile,
+            format: format, options: options, speculative: false)!
+    }
+
+    /// Opens `path` again and reads its head as `TableReader.read` does (without a UTF-8 BOM).
+    private static func reopen(path: String, options: ReadOptions) throws -> (DecompressingReader, [UInt8], Int64, Bool) {
+        let reader = try DecompressingReader(
+            path: path, backend: options.gzipBackend, maxDecompressedBytes: options.maxDecompressedBytes)
+        var head = [UInt8](repeating: 0, count: max(options.blockSize, 1 << 16))
+        var length = 0
+        var atEnd = false
+        try head.withUnsafeMutableBytes { buffer in
+            while length < buffer.count {
+                let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
+                if count == 0 { atEnd = true; break }
+                length += count
+            }
+        }
+        head.removeLast(head.count - length)
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return (reader, Array(head.dropFirst(3)), 3, atEnd) }
+        return (reader, head, 0, atEnd)
+    }
+
+    /// One read; `nil` when speculative cuts turned out not to be between elements.
+    private static func readOnce(
+        path: String, reader: DecompressingReader, head: [UInt8], headOffset: Int64, headIsWholeFile: Bool,
+        format: FileFormat, options: ReadOptions, speculative: Bool
+    ) throws -> ReadResult? {
         let isArray = format == .jsonArray
         var prefix = head
         var prefixOffset = headOffset
@@ -45,7 +91,8 @@ enum JSONReader {
 
         let state = JSONColumnState(schema: options.schema)
         let parser = JSONBlockParser(
-            path: path, isArray: isArray, state: state, projection: options.columns, identifierHints: options.identifierHints)
+            path: path, isArray: isArray, state: state, projection: options.columns, identifierHints: options.identifierHints,
+            verifyArrayBlocks: speculative)
 
         // Settle the types on a sample (the whole records at the start), so that blocks parsed in
         // parallel agree from the start and values keep their own text when a column is string.
@@ -53,10 +100,12 @@ enum JSONReader {
 
         var output: IngestPipeline.Output
         if isArray {
-            var splitter = JSONArraySplitter(path: path, firstLine: firstLine, offset: prefixOffset, columnOffset: firstColumnOffset)
+            var splitter = JSONArraySplitter(
+                path: path, firstLine: firstLine, offset: prefixOffset, columnOffset: firstColumnOffset, speculative: speculative)
             output = try IngestPipeline.run(
                 reader: reader, prefix: prefix, prefixOffset: prefixOffset, firstLine: firstLine,
                 splitter: &splitter, parser: parser, options: options, path: path)
+            if state.misaligned { return nil }
             // Columns of rejects on a block's first line were counted from the block start.
             for (index, shift) in splitter.blockColumnOffsets.enumerated() where index < output.blocks.count {
                 for rejectIndex in output.blocks[index].rejects.indices {

@@ -39,6 +39,11 @@ struct NDJSONSplitter: RecordSplitter {
 /// newline), a missing or doubled comma, text after the closing `]`. Those fail the read with
 /// `invalidJSON` naming the line and column; faults inside a well-delimited element are left to the
 /// parser, which rejects just that element.
+///
+/// That scan runs on the inflater thread and costs about as much as inflating. In `speculative`
+/// mode the splitter first looks for a cut that needs no scan (`speculativeCut`) and the parser
+/// threads verify the blocks instead; `JSONReader` reads again in exact mode when one is not whole
+/// elements. Blocks without such a cut (a minified array on one line) are scanned as above.
 struct JSONArraySplitter: RecordSplitter {
     let path: String
     /// Absolute line and byte offset of the next block's start.
@@ -54,12 +59,47 @@ struct JSONArraySplitter: RecordSplitter {
     /// shifted by it).
     private(set) var blockColumnOffsets: [Int] = []
     private var stack: [UInt8] = []
+    /// Cut at line starts that look like element starts, without scanning (see `speculativeCut`);
+    /// the parser threads then verify every block (`JSONBlockParser.verifyArrayBlocks`).
+    let speculative: Bool
 
-    init(path: String, firstLine: Int, offset: Int64, columnOffset: Int) {
+    init(path: String, firstLine: Int, offset: Int64, columnOffset: Int, speculative: Bool = false) {
         self.path = path
         self.line = firstLine
         self.offset = offset
         self.columnOffset = columnOffset
+        self.speculative = speculative
+    }
+
+    /// A cut just before a line whose first non-blank byte is `{` and whose previous non-blank byte
+    /// is `,`: between two elements in the usual layouts (one element per line, or pretty-printed),
+    /// found from the end of the block without scanning it. JSON strings cannot hold a raw newline,
+    /// so the cut is never inside a string of valid JSON; it can be inside a nested array of objects,
+    /// which the verification of the blocks catches.
+    static func speculativeCut(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+        var limit = count
+        while let newline = NDJSONSplitter.lastNewline(base, limit) {
+            var next = newline + 1
+            while next < count && (base[next] == JSONByte.space || base[next] == JSONByte.tab || base[next] == JSONByte.cr) { next += 1 }
+            if next < count && base[next] == JSONByte.openBrace {
+                var previous = newline - 1
+                while previous >= 0 && JSONByte.isWhitespace(base[previous]) { previous -= 1 }
+                if previous >= 0 && base[previous] == JSONByte.comma { return newline + 1 }
+            }
+            limit = newline
+        }
+        return nil
+    }
+
+    /// Whether `block` is a clean run of whole elements: after `[` or a top-level comma, ending just
+    /// after a top-level comma (and whitespace), or at the closing `]` when it is the last block.
+    static func isCleanBlock(_ block: UnsafeRawBufferPointer, isLast: Bool) -> Bool {
+        var splitter = JSONArraySplitter(path: "", firstLine: 1, offset: 0, columnOffset: 0)
+        guard let cut = try? splitter.lastRecordEnd(block, atEndOfInput: isLast) else { return false }
+        if isLast || splitter.closed { return isLast && splitter.closed }
+        guard let base = block.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        for index in cut..<block.count where !JSONByte.isWhitespace(base[index]) { return false }
+        return true
     }
 
     mutating func lastRecordEnd(_ block: UnsafeRawBufferPointer, atEndOfInput: Bool) throws -> Int? {
@@ -73,6 +113,12 @@ struct JSONArraySplitter: RecordSplitter {
         if closed {
             try checkTrailing(base, from: 0, count: count, lines: 0, lineStart: 0)
             return commit(count, lines: countLines(base, count), lineStart: 0)
+        }
+        if speculative {
+            if atEndOfInput { return commit(count, lines: countLines(base, count), lineStart: 0) }
+            if let cut = JSONArraySplitter.speculativeCut(base, count) {
+                return commit(cut, lines: countLines(base, cut), lineStart: cut)
+            }
         }
         var index = 0
         var lines = 0
