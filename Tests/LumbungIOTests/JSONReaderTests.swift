@@ -311,6 +311,16 @@ private struct JSONTestRandom: RandomNumberGenerator {
         #expect(result.rejects.map(\.line) == [3])
         #expect(result.rejects[0].kind == .invalidJSON)
         #expect(throws: LumbungError.self) { try readJSON(text) { $0.columns = ["tidak_ada"] } }
+        // Many records of one shape (the fast path), with objects and arrays under keys not projected.
+        var many = (0..<200).map { "{\"nama\": \"P\($0)\", \"lain\": {\"x\": [1, {\"y\": 2}]}, \"daftar\": [\($0)], \"alamat\": {\"provinsi\": \"J\($0 % 3)\", \"kota\": \"K\"}}" }
+        many[150] = "{\"nama\": \"P150\", \"lain\": {\"x\": [1, {\"y\": 2}}, \"daftar\": [150], \"alamat\": {\"provinsi\": \"J0\"}}"
+        many[160] = "{\"nama\": \"P160\", \"lain\": {\"x\": 1}, \"daftar\": [1, 2,], \"alamat\": {\"provinsi\": \"J1\"}}"
+        let projected = try readJSON(many.joined(separator: "\n")) { $0.columns = ["alamat.provinsi", "nama"] }
+        #expect(names(projected) == ["nama", "alamat.provinsi"])
+        #expect(projected.rowCount == 198)
+        #expect(projected.rejects.map(\.line) == [151, 161])
+        #expect(projected.table.rows()[0] == [.string("P0"), .string("J0")])
+        #expect(projected.table.rows()[197] == [.string("P199"), .string("J1")])
     }
 
     @Test func columnsComeInFirstSeenOrderAcrossTheFile() throws {

@@ -96,9 +96,16 @@ extension JSONBlockWorker {
                 } else if column == -1 {
                     return nil
                 }
+            } else if c == JSONByte.openBrace && !node.pointee.descend {
+                // No projected column under this key: validate and skip the object.
+                s.p = p
+                s.end = end
+                s.errorAt = nil
+                guard s.skipValue(depth: depth + 1) else { return nil }
+                p = s.p
             } else if c == JSONByte.openBrace {
                 // Into a nested object: its keys continue under this one.
-                guard node.pointee.descend, depth < 30 else { return nil }
+                guard depth < 30 else { return nil }
                 stack[2 * depth] = parent
                 stack[2 * depth + 1] = candidate
                 depth += 1
@@ -117,14 +124,16 @@ extension JSONBlockWorker {
                 previous = stack[2 * depth + 1]
             } else if c == JSONByte.openBracket {
                 // Arrays are kept as text: validated by the scanner, compacted when they have spaces.
-                guard column >= 0 else { return nil }
+                guard column != -1 else { return nil }
                 s.p = p
                 s.end = end
                 s.sawSpace = false
                 s.errorAt = nil
-                guard s.skipValue(depth: depth + 1), !s.sawSpace else { return nil }
-                guard appendFastText(column, p, s.p - p, rows: rows) else { return nil }
-                appended += 1
+                guard s.skipValue(depth: depth + 1) else { return nil }
+                if column >= 0 {
+                    guard !s.sawSpace, appendFastText(column, p, s.p - p, rows: rows) else { return nil }
+                    appended += 1
+                }
                 p = s.p
             } else {
                 return nil
