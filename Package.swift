@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "LumbungIO", dependencies: ["LumbungCore", "CZlib", "CIsal"], exclude: ["README.md"]),
         .target(name: "LumbungEngine", dependencies: ["LumbungCore"], exclude: ["README.md"]),
         .target(name: "LumbungQuery", dependencies: ["LumbungCore"], exclude: ["README.md"]),
-        .target(name: "LumbungSample", dependencies: ["LumbungCore", "LumbungIO"], exclude: ["README.md"]),
+        .target(name: "LumbungSample", dependencies: ["LumbungCore", "LumbungIO"], exclude: ["README.md"], resources: [.process("Resources")]),
         .executableTarget(
             name: "LumbungCLI",
             dependencies: [
