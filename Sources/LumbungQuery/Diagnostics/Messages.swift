@@ -60,8 +60,8 @@ public enum Messages {
     }
     public static let helpCoalesce = Message(
         "'??' gives its right side when the left side is null", id: "'??' memberi sisi kanan bila sisi kiri null")
-    public static let helpStraightQuotes = Message(
-        "write strings between straight quotes: \"Selesai\"", id: "tulis string di antara tanda kutip lurus: \"Selesai\"")
+    public static let smartQuotes = Message(
+        "strings need straight quotes (\"), not curly ones", id: "string memerlukan tanda kutip lurus (\"), bukan kutip lengkung")
     public static func invalidOperator(_ written: String, _ meant: String) -> Message {
         Message("'\(written)' is not an LQ operator; write '\(meant)'", id: "'\(written)' bukan operator LQ; tulis '\(meant)'")
     }
@@ -173,9 +173,6 @@ public enum Messages {
         "the expression is nested too deeply (more than 64 levels)", id: "ekspresi bersarang terlalu dalam (lebih dari 64 tingkat)")
     public static let aJoinKind = Message("inner, left, semi or anti", id: "inner, left, semi atau anti")
     public static let aStep = Message("a step", id: "sebuah langkah")
-    public static func helpDescending(_ name: String) -> Message {
-        Message("to sort descending, write -\(name)", id: "untuk mengurutkan menurun, tulis -\(name)")
-    }
     public static func fixDescending(_ name: String) -> Message {
         Message("write -\(name)", id: "tulis -\(name)")
     }

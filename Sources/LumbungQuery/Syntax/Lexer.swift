@@ -197,12 +197,8 @@ public struct Lexer {
 
     /// Letters outside ASCII (or a smart quote) where a name or operator was expected.
     private mutating func lexInvalidName(from start: SourcePosition) {
-        let quotes: Set<String> = ["\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}"]
-        let first = String(decoding: bytes[start.offset...].prefix(4), as: UTF8.self).prefix(1)
-        if quotes.contains(String(first)) {
-            emit(.invalid, from: start)
-            report(.invalidCharacter, Messages.invalidCharacter(String(first)), SourceRange(start, position),
-                   helps: [Messages.helpStraightQuotes])
+        if startsSmartQuote(at: start.offset) {
+            lexSmartQuoted(from: start)
             return
         }
         while let next = peek(), next.isNameContinue || next >= 0x80 {
@@ -215,9 +211,30 @@ public struct Lexer {
                fixIts: [FixIt(Messages.fixQuoteName(word), range: SourceRange(start, position), replacement: "`\(word)`")])
     }
 
-    private func startsSmartQuote() -> Bool {
-        // U+2018, U+2019, U+201C, U+201D are E2 80 98/99/9C/9D.
-        peek() == 0xE2 && peek(1) == 0x80 && [0x98, 0x99, 0x9C, 0x9D].contains(peek(2) ?? 0)
+    /// U+2018, U+2019, U+201C, U+201D are E2 80 98/99/9C/9D.
+    private func startsSmartQuote(at offset: Int? = nil) -> Bool {
+        let at = offset ?? index
+        guard at + 2 < bytes.count else { return false }
+        return bytes[at] == 0xE2 && bytes[at + 1] == 0x80 && [0x98, 0x99, 0x9C, 0x9D].contains(bytes[at + 2])
+    }
+
+    /// `“Selesai”` (typed in a word processor): read as the string it was meant to be, with an
+    /// error whose fix-it puts straight quotes.
+    private mutating func lexSmartQuoted(from start: SourcePosition) {
+        // The opening quote has been consumed (all three bytes, by the caller's loop).
+        let contentStart = index
+        while let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\""), !startsSmartQuote() { advance() }
+        let content = String(decoding: bytes[contentStart..<index], as: UTF8.self)
+        if peek() == UInt8(ascii: "\"") {
+            advance()
+        } else if startsSmartQuote() {
+            for _ in 0..<3 { advance() }
+        }
+        let range = SourceRange(start, position)
+        emit(.string, from: start, value: content)
+        let straight = Canonical.string(content)
+        report(.invalidCharacter, Messages.smartQuotes, range,
+               fixIts: [FixIt(Messages.fixReplace(text(from: start), straight), range: range, replacement: straight)])
     }
 
     private mutating func lexNumber(from start: SourcePosition) {
@@ -300,6 +317,11 @@ public struct Lexer {
                 if closed, !digits.isEmpty, let code = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(code) {
                     value.append(contentsOf: Array(String(scalar).utf8))
                 } else {
+                    if !closed, let brace = bytes[index...].prefix(12).firstIndex(of: UInt8(ascii: "}")),
+                        !bytes[index..<brace].contains(UInt8(ascii: "\"")), !bytes[index..<brace].contains(UInt8(ascii: "\n"))
+                    {
+                        while index <= brace { advance() }
+                    }
                     report(.invalidEscape, Messages.invalidUnicodeEscape, SourceRange(escapeStart, position))
                 }
             default:

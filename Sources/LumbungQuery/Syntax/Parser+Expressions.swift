@@ -195,7 +195,7 @@ extension Parser {
             return Expr(.parameter(Name(token.value, range: token.range)), range: token.range)
         case .leftParen:
             let open = advance()
-            let inner = try nested { try $0.parseExpression() }
+            let inner = try parseExpression()
             let close = try expectClosing(.rightParen, open: open)
             // Keep the parentheses in the range so carets cover what the user wrote.
             return Expr(inner.kind, range: SourceRange(open.range.start, close.range.end))

@@ -76,13 +76,13 @@ extension Parser {
         if let match = types.first(where: { $0.0 == typeToken.text.lowercased() }) {
             type = match.1
         } else {
-            let result = NameSuggester(["int", "float", "string", "bool", "date", "timestamp"]).result(for: typeToken.text)
+            let result = NameSuggester(types.map(\.0)).result(for: typeToken.text)
             var fixIts: [FixIt] = []
             var helps: [Diagnostic.Note] = []
             if case .didYouMean(let best) = result {
                 fixIts.append(FixIt(Messages.fixReplace(typeToken.text, best), range: typeToken.range, replacement: best))
-            } else if let list = Messages.suggestion(result) {
-                helps.append(Diagnostic.Note(list))
+            } else {
+                helps.append(Diagnostic.Note(Messages.oneOf(["int", "float", "string", "bool", "date", "timestamp"])))
             }
             report(.unknownParameterType, Messages.unknownParameterType(typeToken.text, result), typeToken.range,
                    helps: helps, fixIts: fixIts)
@@ -165,8 +165,7 @@ extension Parser {
                                FixIt.Edit(range: SourceRange(column.range.end, word.range.end), replacement: "")]
                             : [FixIt.Edit(range: SourceRange(column.range.end, word.range.end), replacement: "")])
                     parser.report(.unexpectedToken, Messages.unexpected(word, expected: Messages.either(
-                        Messages.token(","), Messages.endOfStep)), word.range,
-                        helps: [Diagnostic.Note(Messages.helpDescending(parser.text(column.range)))], fixIts: [fix])
+                        Messages.token(","), Messages.endOfStep)), word.range, fixIts: [fix])
                     parser.advance()
                     if isDesc { descending = true }
                 }
@@ -280,7 +279,9 @@ extension Parser {
         var kind = JoinStep.Kind.inner
         var kindRange: SourceRange?
         let kinds = JoinStep.Kind.allCases.map(\.rawValue)
-        if current.kind == .name, peek().kind == .name || peek().kind == .quotedName, !peek().isWord("on") {
+        if current.kind == .name, peek().kind == .name || peek().kind == .quotedName, !peek().isWord("on"),
+            JoinStep.Kind(rawValue: current.text.lowercased()) != nil || peek(2).isWord("on")
+        {
             let word = current
             if let known = JoinStep.Kind(rawValue: word.text.lowercased()) {
                 kind = known
