@@ -219,10 +219,12 @@ struct IntegerSumKernel: AggregateKernel {
 struct FloatSumPartial: AggregatePartial {
     var sums: [Double]
     var compensations: [Double]
+    var second: [Double]
     var counts: [Int64]
 }
 
-/// Neumaier's compensated addition of `value` into `(sum, compensation)`.
+/// Neumaier's compensated addition of `value` into `(sum, compensation)`; returns nothing, the
+/// rounding error of the addition goes into `compensation`.
 @inline(__always)
 func compensatedAdd(_ sum: inout Double, _ compensation: inout Double, _ value: Double) {
     let total = sum + value
@@ -234,24 +236,49 @@ func compensatedAdd(_ sum: inout Double, _ compensation: inout Double, _ value: 
     sum = total
 }
 
-/// `sum` and `avg` of floats with compensated (Neumaier) summation: accurate, and reproducible
-/// because chunks are summed in row order and merged in chunk order.
+/// Second-order compensated addition (Kahan–Babuška–Klein): the errors of the compensation are
+/// compensated too, so large values that cancel (1e300 − 1e300) do not swallow small ones.
+@inline(__always)
+func doublyCompensatedAdd(_ sum: inout Double, _ first: inout Double, _ second: inout Double, _ value: Double) {
+    let total = sum + value
+    let error: Double
+    if Swift.abs(sum) >= Swift.abs(value) {
+        error = (sum - total) + value
+    } else {
+        error = (value - total) + sum
+    }
+    sum = total
+    let corrected = first + error
+    if Swift.abs(first) >= Swift.abs(error) {
+        second += (first - corrected) + error
+    } else {
+        second += (error - corrected) + first
+    }
+    first = corrected
+}
+
+/// `sum` and `avg` of floats with second-order compensated summation: accurate even when large
+/// values cancel, and reproducible because units are summed in row order and merged in unit
+/// order.
 struct FloatSumKernel: AggregateKernel {
     let average: Bool
 
     func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
         var sums = [Double](repeating: 0, count: groupCount)
         var compensations = [Double](repeating: 0, count: groupCount)
+        var second = [Double](repeating: 0, count: groupCount)
         var counts = [Int64](repeating: 0, count: groupCount)
         sums.withUnsafeMutableBufferPointer { sums in
             compensations.withUnsafeMutableBufferPointer { compensations in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    for input in inputs {
-                        input.argument!.values.float64Array!.withUnsafeBufferPointer { values in
-                            input.rowGroup.withUnsafeBufferPointer { rowGroup in
-                                forEachGrouped(rowGroup, validity: input.argument!.validity) { row, group in
-                                    compensatedAdd(&sums[group], &compensations[group], values[row])
-                                    counts[group] &+= 1
+                second.withUnsafeMutableBufferPointer { second in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for input in inputs {
+                            input.argument!.values.float64Array!.withUnsafeBufferPointer { values in
+                                input.rowGroup.withUnsafeBufferPointer { rowGroup in
+                                    forEachGrouped(rowGroup, validity: input.argument!.validity) { row, group in
+                                        doublyCompensatedAdd(&sums[group], &compensations[group], &second[group], values[row])
+                                        counts[group] &+= 1
+                                    }
                                 }
                             }
                         }
@@ -259,7 +286,7 @@ struct FloatSumKernel: AggregateKernel {
                 }
             }
         }
-        return FloatSumPartial(sums: sums, compensations: compensations, counts: counts)
+        return FloatSumPartial(sums: sums, compensations: compensations, second: second, counts: counts)
     }
 
     func finish(_ partials: [any AggregatePartial], localToGlobal: [[UInt32]], groupCount: Int, arguments: [Column?])
@@ -267,19 +294,21 @@ struct FloatSumKernel: AggregateKernel {
     {
         var sums = [Double](repeating: 0, count: groupCount)
         var compensations = [Double](repeating: 0, count: groupCount)
+        var second = [Double](repeating: 0, count: groupCount)
         var counts = [Int64](repeating: 0, count: groupCount)
-        for (chunk, partial) in partials.enumerated() {
+        for (unit, partial) in partials.enumerated() {
             let partial = partial as! FloatSumPartial
-            let map = localToGlobal[chunk]
+            let map = localToGlobal[unit]
             for group in 0..<partial.sums.count {
                 let target = Int(map[group])
-                compensatedAdd(&sums[target], &compensations[target], partial.sums[group])
-                compensations[target] += partial.compensations[group]
+                doublyCompensatedAdd(&sums[target], &compensations[target], &second[target], partial.sums[group])
+                doublyCompensatedAdd(&sums[target], &compensations[target], &second[target], partial.compensations[group])
+                second[target] += partial.second[group]
                 counts[target] &+= partial.counts[group]
             }
         }
         let values = (0..<groupCount).map { group -> Double in
-            let sum = sums[group].isFinite ? sums[group] + compensations[group] : sums[group]
+            let sum = sums[group].isFinite ? sums[group] + (compensations[group] + second[group]) : sums[group]
             if average { return counts[group] == 0 ? 0 : sum / Double(counts[group]) }
             return sum
         }

@@ -83,7 +83,7 @@ func load(_ options: Options) throws -> [String: Table] {
         let result = try TableReader.read(path: path, options: readOptions)
         tables[name] = result.table
         log(
-            "loaded \(path): \(result.table.rowCount) rows, \(result.table.chunks.count) chunks, "
+            "loaded \(path): \(result.table.schema.fields.map { "\($0.name):\($0.type)" }.joined(separator: " ")), \(result.table.rowCount) rows, \(result.table.chunks.count) chunks, "
                 + "\(MemoryTracker.format(result.table.estimatedByteSize)) in \(String(format: "%.2f", now() - started)) s")
     }
     return tables
