@@ -84,7 +84,7 @@ struct ParserStepTests {
             == "from x | join anti pegawai on x.nip == pegawai.nip")
         #expect(canonical("from x | join inner pegawai on nip") == "from x | join inner pegawai on nip")
         // `left` alone is the table's name, not a kind.
-        #expect(canonical("from x | join left on nip") == "from x | join inner left on nip")
+        #expect(canonical("from x | join left on nip") == "from x | join inner `left` on nip")
     }
 
     @Test("sort ascending and descending")

@@ -19,6 +19,11 @@ public struct Query: Sendable, Hashable {
 /// The step names of LQ, in the order the reference lists them.
 public enum StepKind: String, Sendable, Hashable, CaseIterable {
     case from, `where`, derive, select, summarize, join, sort, take, distinct
+
+    /// The step spelt `text` in any case.
+    public static func lookup(_ text: String) -> StepKind? {
+        allCases.first { text.equalsIgnoringASCIICase($0.rawValue) }
+    }
 }
 
 /// A name as written: `instansi`, or `` `nama kolom` `` (`isQuoted`).
@@ -165,6 +170,11 @@ public struct ColumnRef: Sendable, Hashable {
 public struct JoinStep: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case inner, left, semi, anti
+
+        /// The kind spelt `text` in any case.
+        public static func lookup(_ text: String) -> Kind? {
+            allCases.first { text.equalsIgnoringASCIICase($0.rawValue) }
+        }
     }
 
     /// `nip` (the same name on both sides) or `nip_atasan == nip`.

@@ -83,7 +83,7 @@ public struct Lexer {
                     lexInvalidName(from: start)
                 } else {
                     let word = text(from: start)
-                    if let keyword = Keyword.lookup(word.lowercased()) {
+                    if let keyword = Keyword.lookup(word) {
                         emit(.keyword(keyword), from: start)
                     } else {
                         emit(.name, from: start)
@@ -382,8 +382,6 @@ public struct Lexer {
 // MARK: - Step separation
 
 extension Lexer {
-    private static let stepWords: Set<String> = Set(StepKind.allCases.map(\.rawValue))
-
     /// Drops the newlines that do not end a step, and collapses runs of separators.
     static func separateSteps(_ raw: [Token]) -> [Token] {
         var output: [Token] = []
@@ -412,7 +410,7 @@ extension Lexer {
                 if depth > 0 {
                     // An unclosed parenthesis: a line that starts a step ends it anyway, so one
                     // missing ')' does not swallow the rest of the query.
-                    if following.kind == .name, stepWords.contains(following.text.lowercased()),
+                    if following.kind == .name, StepKind.lookup(following.text) != nil,
                         !last.kind.continuesLine
                     {
                         depth = 0

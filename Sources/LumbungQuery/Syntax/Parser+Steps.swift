@@ -98,7 +98,7 @@ extension Parser {
 
     mutating func parseStep(isFirst: Bool, checked: inout Bool) throws -> Step {
         let keyword = current
-        guard keyword.kind == .name, let kind = StepKind(rawValue: keyword.text.lowercased()) else {
+        guard keyword.kind == .name, let kind = StepKind.lookup(keyword.text) else {
             reportUnknownStep(keyword)
             throw StepAbort()
         }
@@ -280,10 +280,10 @@ extension Parser {
         var kindRange: SourceRange?
         let kinds = JoinStep.Kind.allCases.map(\.rawValue)
         if current.kind == .name, peek().kind == .name || peek().kind == .quotedName, !peek().isWord("on"),
-            JoinStep.Kind(rawValue: current.text.lowercased()) != nil || peek(2).isWord("on")
+            JoinStep.Kind.lookup(current.text) != nil || peek(2).isWord("on")
         {
             let word = current
-            if let known = JoinStep.Kind(rawValue: word.text.lowercased()) {
+            if let known = JoinStep.Kind.lookup(word.text) {
                 kind = known
             } else {
                 reportUnexpected(expected: Messages.aJoinKind, words: kinds)

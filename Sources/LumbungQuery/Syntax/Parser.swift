@@ -118,7 +118,7 @@ public struct Parser {
         var fixIts: [FixIt] = []
         if token.kind == .name, !words.isEmpty, let best = NameSuggester(words).suggest(token.text) {
             fixIts.append(FixIt(Messages.fixReplace(token.text, best), range: token.range, replacement: best))
-        } else if token.kind == .name, StepKind(rawValue: token.text.lowercased()) != nil {
+        } else if token.kind == .name, StepKind.lookup(token.text) != nil {
             helps.append(Diagnostic.Note(Messages.helpStepsSeparated))
             fixIts.append(FixIt(Messages.fixInsertPipe, range: SourceRange(at: token.range.start), replacement: "| "))
         }

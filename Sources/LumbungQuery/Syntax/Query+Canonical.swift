@@ -41,7 +41,8 @@ extension Step {
             let keys = step.keys.map { key in
                 key.right.map { "\(key.left.canonical) == \($0.canonical)" } ?? key.left.canonical
             }
-            return "join \(step.kind.rawValue) \(Canonical.name(step.table.text)) on " + keys.joined(separator: ", ")
+            let table = Canonical.name(step.table.text, avoiding: ["on", "inner", "left", "semi", "anti"])
+            return "join \(step.kind.rawValue) \(table) on " + keys.joined(separator: ", ")
         case .sort(let step):
             return "sort " + step.keys.map { ($0.descending ? "-" : "") + $0.column.canonical }.joined(separator: ", ")
         case .take(let step):
@@ -112,10 +113,11 @@ extension Literal {
 /// Quoting rules shared by the printers.
 public enum Canonical {
     /// `name` as written in LQ: bare when it is a plain name and no reserved word, else in backticks.
-    public static func name(_ text: String) -> String {
+    /// Contextual words in `avoiding` (lower case) get backticks too.
+    public static func name(_ text: String, avoiding words: [String] = []) -> String {
         let bytes = Array(text.utf8)
         let plain = !bytes.isEmpty && bytes[0].isNameStart && bytes.allSatisfy(\.isNameContinue)
-            && Keyword.lookup(text.lowercased()) == nil
+            && Keyword.lookup(text) == nil && !words.contains { text.equalsIgnoringASCIICase($0) }
         return plain ? text : "`\(text)`"
     }
 

@@ -52,7 +52,7 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether this is a `name` equal to `word` ignoring case (a contextual keyword).
     public func isWord(_ word: String) -> Bool {
-        kind == .name && text.count == word.count && text.lowercased() == word
+        kind == .name && text.equalsIgnoringASCIICase(word)
     }
 
     /// Whether this token ends a step: `|`, a separating newline or the end of the input.
@@ -65,7 +65,33 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
 public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case and, or, not, `in`, `is`, null, `true`, `false`
 
-    static func lookup(_ lowercased: String) -> Keyword? { Keyword(rawValue: lowercased) }
+    /// The keyword spelt `text` in any case, without allocating.
+    static func lookup(_ text: String) -> Keyword? {
+        let length = text.utf8.count
+        guard length >= 2, length <= 5 else { return nil }
+        for keyword in allCases where keyword.rawValue.utf8.count == length && text.equalsIgnoringASCIICase(keyword.rawValue) {
+            return keyword
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// Whether `self` equals `lowercaseWord` (ASCII, lower case) ignoring ASCII case.
+    @inline(__always)
+    func equalsIgnoringASCIICase(_ lowercaseWord: String) -> Bool {
+        var a = utf8.makeIterator()
+        var b = lowercaseWord.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                let lowered = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
+                if lowered != y { return false }
+            default: return false
+            }
+        }
+    }
 }
 
 extension Token.Kind {
