@@ -38,6 +38,10 @@ final class LayananTable: @unchecked Sendable {
     private let providers: [[Int32]]  // service → kab/kota → instansi index
     private let mppUnits: [Int32]
     private let quality: [[Double]]   // service → kab/kota: the unit's mean SKM score
+    private let offsets: [Int]        // kab/kota → UTC offset (hours)
+    private let kabkotaCodes: [Int32] // kab/kota → kode_wilayah token
+    /// service → kab/kota → (kode, nama, jenis) tokens of the provider.
+    private let providerToks: [[(Int32, Int32, Int32)]]
     private let kabkota: Picker<Int>
     private let hoursWorking: AliasTable
     private let hoursOther: AliasTable
@@ -108,6 +112,12 @@ final class LayananTable: @unchecked Sendable {
         quality = (0..<serviceCount).map { s in
             world.kabkota.indices.map { k in lo + (hi - lo) * Double(hashValues(world.seed, 0x534B_4D00, UInt64(s), UInt64(k)) >> 11) * 0x1p-53 }
         }
+        offsets = world.kabkota.map { world.provinces[$0.province].offsetHours }
+        kabkotaCodes = world.kabkota.map(\.codeTok)
+        providerToks = providers.map { row in row.map { i in
+            let inst = world.instansi[Int(i)]
+            return (inst.codeTok, inst.nameTok, inst.jenisTok)
+        } }
         kabkota = world.kabkotaPicker()
         hoursWorking = AliasTable(ref.jamHariKerja)
         hoursOther = AliasTable(ref.jamHariLibur)
@@ -165,6 +175,11 @@ final class LayananTable: @unchecked Sendable {
 
     private func writeBlock(_ block: Int, rng: inout Rng, into w: inout RowWriter) {
         var seconds: [Int32] = []
+        // Locals: no reference counting on shared objects in the row loop.
+        let services = self.services, units = self.units, mppUnits = self.mppUnits, quality = self.quality
+        let offsets = self.offsets, kabkotaCodes = self.kabkotaCodes, providerToks = self.providerToks
+        let kabkotaIdBytes = self.kabkotaIdBytes, kanalToks = self.kanalToks, kabkota = self.kabkota
+        let snapshotTok = world.snapshotTok
         var sequence = [Int32](repeating: 0, count: world.kabkota.count)
         var id = [UInt8](repeating: 0, count: 40)
         let snapshot = world.snapshotDay
@@ -194,9 +209,9 @@ final class LayananTable: @unchecked Sendable {
                 let s = inHours ? serviceInHours.pick(&rng) : serviceOutOfHours.pick(&rng)
                 let service = services[s]
                 let k = kabkota.pick(&rng)
-                let offset = world.provinces[world.kabkota[k].province].offsetHours
+                let offset = offsets[k]
                 let kanal = inHours ? service.kanal.pick(&rng) : (service.kanalOnline ?? service.kanal).pick(&rng)
-                let instansi = world.instansi[Int(providers[s][k])]
+                let provider = providerToks[s][k]
                 sequence[k] += 1
 
                 // When: application, complete dossier, completion.
@@ -220,7 +235,7 @@ final class LayananTable: @unchecked Sendable {
                 if rng.chance(status.durasiEkstrem) {
                     workDays = 10 * max(sla, 1) + 1 + rng.below(20)
                 } else if rng.chance(service.onTime) {
-                    workDays = sla == 0 ? 0 : min(sla, Int(Double(sla + 1) * pow(rng.unit(), 1.5)))
+                    workDays = sla == 0 ? 0 : min(sla, Int(Double(sla + 1) * { let u = rng.unit(); return u * u.squareRoot() }()))
                 } else {
                     workDays = sla + 1 + Int(rng.exponential(max(1, Double(sla) / 3)))
                 }
@@ -263,10 +278,10 @@ final class LayananTable: @unchecked Sendable {
                 for i in stride(from: digits - 1, through: 0, by: -1) { id[len + i] = UInt8(48 + seq % 10); seq /= 10 }
                 len += digits
                 id.withUnsafeBufferPointer { w.string($0.baseAddress!, len) }
-                w.tok(instansi.codeTok)
-                w.tok(instansi.nameTok)
-                w.tok(instansi.jenisTok)
-                w.tok(world.kabkota[k].codeTok)
+                w.tok(provider.0)
+                w.tok(provider.1)
+                w.tok(provider.2)
+                w.tok(kabkotaCodes[k])
                 w.tok(kanal == mppKanal ? mppUnits[k] : units[s][k])
                 w.tok(service.name)
                 w.tok(service.kategori)
@@ -308,7 +323,7 @@ final class LayananTable: @unchecked Sendable {
                     for _ in 0..<10 { w.null() }
                 }
                 w.bool(rng.chance(complaint))
-                w.tok(world.snapshotTok)
+                w.tok(snapshotTok)
                 w.tok(service.sumber)
                 w.endRow()
             }

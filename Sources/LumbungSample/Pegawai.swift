@@ -317,6 +317,8 @@ final class PegawaiModel: @unchecked Sendable {
     // People.
     private let firstMale: [Int32], firstFemale: [Int32], middle: [Int32], last: [Int32]
     private var perkawinan: [(Int, Picker<Int32>)] = []
+    /// Janda (P) / Duda (L): the label of one gender mapped to the other's.
+    private var cerai: (female: Int32, male: Int32) = (-1, -1)
     private let gelarIr: Int32, gelarDrs: Int32, gelarDra: Int32, gelarProf: Int32
     private let kedudukanWeights: [(Kedudukan, Double)]
     private let masaPercobaan: Picker<Int>
@@ -518,6 +520,9 @@ final class PegawaiModel: @unchecked Sendable {
         last = ref.nama.belakang.map(arena.add)
         for band in profil.statusPerkawinan.sorted(by: { $0.usiaSampai < $1.usiaSampai }) {
             perkawinan.append((band.usiaSampai, Picker(band.bobot.sortedEntries.map { (arena.add($0.key), $0.weight) })))
+        }
+        if let p = profil.statusCeraiMenurutJenisKelamin["P"], let l = profil.statusCeraiMenurutJenisKelamin["L"] {
+            cerai = (arena.add(p), arena.add(l))
         }
         gelarIr = arena.add("Ir.")
         gelarDrs = arena.add("Drs.")
@@ -807,7 +812,9 @@ final class PegawaiModel: @unchecked Sendable {
         let age = Civil.years(from: birth, to: snapshot)
         r.agamaTok = rng.chance(kosong.agama) ? -1 : world.provinces[province].agama.pick(&rng)
         if !rng.chance(kosong.statusPerkawinan) {
-            r.perkawinanTok = (perkawinan.first { age <= $0.0 } ?? perkawinan.last!).1.pick(&rng)
+            var status = (perkawinan.first { age <= $0.0 } ?? perkawinan.last!).1.pick(&rng)
+            if status == cerai.female || status == cerai.male { status = r.female ? cerai.female : cerai.male }
+            r.perkawinanTok = status
         }
         let extra = edu.code == "S2" || edu.code == "S3" ? rng.below(13) : edu.sarjana || edu.group == "D3" ? rng.below(3) : 0
         r.tahunLulus = Int16(min(Civil.year(birth) + edu.graduationAge + extra, world.snapshotYear))

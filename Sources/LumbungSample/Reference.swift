@@ -284,6 +284,7 @@ struct ProfilFile: Decodable {
     let tugasBelajarUsiaMaks: Int
     let mppPeluang: Double
     let statusPerkawinan: [Perkawinan]
+    let statusCeraiMenurutJenisKelamin: [String: String]
     let gelarDepan: Weights
     let gelarDepanIrDraLahirSebelum: Int
     let sumberPusat: String

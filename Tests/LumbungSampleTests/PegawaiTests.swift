@@ -72,6 +72,16 @@ import Testing
         }
     }
 
+    @Test func widowhoodMatchesGender() throws {
+        let p = try standard().pegawai
+        for row in p.rows {
+            let status = row[p.column("status_perkawinan")], gender = row[p.column("jenis_kelamin")]
+            if status == "Janda" { #expect(gender == "P") }
+            if status == "Duda" { #expect(gender == "L") }
+        }
+        #expect(p.values("status_perkawinan").contains("Janda"))
+    }
+
     @Test func positionsAreConsistent() throws {
         let p = try standard().pegawai
         let keahlian = ["Ahli Pertama", "Ahli Muda", "Ahli Madya", "Ahli Utama", "Pemula", "Terampil", "Mahir", "Penyelia"]
