@@ -753,8 +753,9 @@ struct JSONBlockWorker {
             buffer.pointee.widenInPlace(to: target)
             if store(buffer, kind, p, length, value) { return true }
         }
-        // To string (values before keep their own text only if the block is parsed again), or a
-        // type another thread widened to: parse the block again with the types as they are now.
+        // To string: values before keep their own text only if the block is parsed again. (A value
+        // that fits no narrower type either way goes to string too, so that parsing again ends.)
+        if target != .string { config.state.widen(global, toHold: .string) }
         needsReparse = true
         return s.fail("the block is parsed again", at: s.p)
     }

@@ -169,8 +169,9 @@ enum JSONReader {
         for block in blocks {
             for name in block.names where seen.insert(name).inserted { names.append(name) }
         }
+        let asked = Set(projection ?? [])
         let dropped = Set(names.filter { name in
-            finalTypes[name] == nil && seen.contains { $0.hasPrefix(name + ".") }
+            finalTypes[name] == nil && !asked.contains(name) && seen.contains { $0.hasPrefix(name + ".") }
         })
         if let projection {
             let missing = projection.filter { !seen.contains($0) }
