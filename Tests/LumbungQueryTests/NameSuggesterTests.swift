@@ -61,3 +61,30 @@ struct NameSuggesterTests {
         #expect(Messages.suggestion(.candidates(["a", "b"]))?.english == "expected one of: a, b")
     }
 }
+
+@Suite("unknown-name diagnostics for the binder")
+struct UnknownNameDiagnosticTests {
+    @Test("the nearest name, with a fix-it; else the list")
+    func unknownColumn() {
+        let (source, offsets) = extractMarkers("from layanan | where 1️⃣instansii2️⃣ == \"x\"")
+        let range = SourceRange(
+            SourcePosition(offset: offsets["1"]!, line: 1, column: offsets["1"]! + 1),
+            SourcePosition(offset: offsets["2"]!, line: 1, column: offsets["2"]! + 1))
+        let diagnostic = Diagnostic.unknownName(.column, "instansii", range: range,
+                                                candidates: ["instansi", "kanal", "status"])
+        #expect(diagnostic.id == .unknownColumn)
+        #expect(DiagnosticRenderer(source: source, language: .english).render(diagnostic) == """
+            1:22: unknown column 'instansii' — did you mean 'instansi'?
+             1 | from layanan | where instansii == "x"
+               |                      ^^^^^^^^^
+               = help: replace 'instansii' with 'instansi'
+
+            """)
+        #expect(FixIt.apply(diagnostic.fixIts, to: source) == "from layanan | where instansi == \"x\"")
+        let far = Diagnostic.unknownName(.table, "golongan", range: nil, candidates: ["layanan", "pegawai"])
+        #expect(far.id == .unknownTable)
+        #expect(far.helps.map(\.message.english) == ["expected one of: layanan, pegawai"])
+        let quoted = Diagnostic.unknownName(.column, "tgl permohonan", range: range, candidates: ["Tanggal Permohonan"])
+        #expect(quoted.fixIts.first?.edits.first?.replacement == "`Tanggal Permohonan`")
+    }
+}

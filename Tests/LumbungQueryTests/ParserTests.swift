@@ -185,6 +185,9 @@ struct ParserExpressionTests {
         #expect(expression("@2024") == "@2024")
         #expect(expression("@2024-q2") == "@2024-Q2")
         #expect(expression("@2024-03") == "@2024-03")
+        #expect(expression("@0024-Q1") == "@0024-Q1")
+        #expect(expression("@0999-01") == "@0999-01")
+        #expect(expression("@0001-01-01") == "@0001-01-01")
         #expect(expression("$tahun") == "$tahun")
         #expect(expression("9223372036854775807") == "9223372036854775807")
     }

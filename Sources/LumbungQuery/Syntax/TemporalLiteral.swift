@@ -42,7 +42,8 @@ public struct Period: Sendable, Hashable, CustomStringConvertible {
 
     /// `@2024`, `@2024-Q1`, `@2024-03`.
     public var description: String {
-        let y = String(year)
+        let digits = String(year)
+        let y = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
         switch unit {
         case .year: return "@" + y
         case .quarter(let q): return "@\(y)-Q\(q)"
