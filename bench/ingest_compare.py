@@ -303,6 +303,10 @@ def versions(lumbung: str) -> list[str]:
     try:
         rev = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"],
                              capture_output=True, text=True).stdout.strip()
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        dirty = subprocess.run(["git", "-C", root, "status", "--porcelain", "--", "Sources", "Package.swift"],
+                               capture_output=True, text=True).stdout.strip()
+        rev = (rev + " + uncommitted changes in Sources/") if rev and dirty else rev
         built = dt.datetime.fromtimestamp(os.path.getmtime(lumbung)).strftime("%Y-%m-%d %H:%M") if os.path.exists(lumbung) else "?"
         out.append(f"lumbung at {rev or '?'} (binary built {built})")
     except OSError:
