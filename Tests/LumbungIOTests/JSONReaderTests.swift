@@ -630,7 +630,7 @@ private struct JSONTestRandom: RandomNumberGenerator {
 
     @Test func fastDateParsersAgreeWithValueParser() {
         var inputs: [String] = []
-        for year in [1, 99, 1600, 1900, 1969, 1970, 2000, 2023, 2024, 2100, 9999] {
+        for year in [0, 1, 4, 99, 100, 400, 1600, 1900, 1969, 1970, 2000, 2023, 2024, 2100, 9999] {
             for month in [0, 1, 2, 3, 9, 12, 13] {
                 for day in [0, 1, 28, 29, 30, 31, 32] {
                     let y = String(format: "%04d", year), m = String(format: "%02d", month), d = String(format: "%02d", day)

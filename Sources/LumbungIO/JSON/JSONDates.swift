@@ -12,24 +12,27 @@ enum JSONDates {
         return Int(a) * 10 + Int(b)
     }
 
+    /// Cumulative days before each month (March-based years are not needed: leap days are added
+    /// separately).
+    private static let daysBeforeMonth: [Int32] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+
     @inline(__always)
     private static func validDay(_ year: Int, _ month: Int, _ day: Int) -> Int32? {
-        guard month >= 1, month <= 12, day >= 1 else { return nil }
+        guard month &- 1 < 12, month >= 1, day >= 1 else { return nil }
+        let leap = year & 3 == 0 && (year % 100 != 0 || year % 400 == 0)
         let length: Int
         switch month {
-        case 2: length = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 2: length = leap ? 29 : 28
         case 4, 6, 9, 11: length = 30
         default: length = 31
         }
         guard day <= length else { return nil }
-        // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int32(truncatingIfNeeded: era * 146_097 + doe - 719_468)
+        // Days since 1970-01-01, for years 0...9999: whole years (with their leap days) before
+        // this one, then the months and days of this one.
+        let y = year &- 1
+        let yearDays = year &* 365 &+ (y >= 0 ? y / 4 &- y / 100 &+ y / 400 &+ 1 : 0)
+        let before = Int(daysBeforeMonth[month]) &+ (leap && month > 2 ? 1 : 0)
+        return Int32(truncatingIfNeeded: yearDays &+ before &+ day &- 1 &- 719_528)
     }
 
     /// Days since 1970-01-01: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`. A byte minus `'0'` is a

@@ -64,11 +64,14 @@ extension JSONBlockWorker {
                 }
             } else if c &- 0x30 <= 9 || c == JSONByte.minus {
                 var value: Int64 = 0
+                var exactFloat = false
                 let numberStart = p
-                guard let (after, kind) = JSONFastPath.number(p, end, &value) else { return nil }
+                guard let (after, kind) = JSONFastPath.number(p, end, &value, exactFloat: &exactFloat) else { return nil }
                 p = after
                 if column >= 0 {
-                    guard appendFastNumber(column, kind, value, numberStart, after - numberStart, rows: rows) else { return nil }
+                    guard appendFastNumber(column, kind, value, exactFloat, numberStart, after - numberStart, rows: rows) else {
+                        return nil
+                    }
                     appended += 1
                 } else if column == -1 {
                     return nil
@@ -188,21 +191,29 @@ extension JSONBlockWorker {
                 buffer.pointee.count += 1
             }
             return true
-        case .date:
-            guard length == 10, let days = JSONDates.date(p, 10) else { return false }
-            buffer.pointee.appendWord(UInt64(bitPattern: Int64(days)))
-            return true
-        case .timestamp:
-            if let micros = JSONDates.timestamp(p, length) {
-                buffer.pointee.appendWord(UInt64(bitPattern: micros))
-                return true
-            }
-            guard length == 10, let days = JSONDates.date(p, 10) else { return false }
-            buffer.pointee.appendWord(UInt64(bitPattern: Int64(days) * 86_400_000_000))
-            return true
+        case .date, .timestamp:
+            return JSONBlockWorker.appendFastTime(buffer, type, p, length)
         default:
             return false
         }
+    }
+
+    @inline(never)
+    private static func appendFastTime(
+        _ buffer: UnsafeMutablePointer<JSONColumnBuffer>, _ type: DataType, _ p: UnsafePointer<UInt8>, _ length: Int
+    ) -> Bool {
+        if type == .date {
+            guard length == 10, let days = JSONDates.date(p, 10) else { return false }
+            buffer.pointee.appendWord(UInt64(bitPattern: Int64(days)))
+            return true
+        }
+        if let micros = JSONDates.timestamp(p, length) {
+            buffer.pointee.appendWord(UInt64(bitPattern: micros))
+            return true
+        }
+        guard length == 10, let days = JSONDates.date(p, 10) else { return false }
+        buffer.pointee.appendWord(UInt64(bitPattern: Int64(days) * 86_400_000_000))
+        return true
     }
 
     @inline(never)
@@ -222,7 +233,7 @@ extension JSONBlockWorker {
 
     @inline(__always)
     private mutating func appendFastNumber(
-        _ column: Int, _ kind: UInt8, _ value: Int64, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int
+        _ column: Int, _ kind: UInt8, _ value: Int64, _ exactFloat: Bool, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int
     ) -> Bool {
         guard let buffer = freshBuffer(column, rows: rows), let type = buffer.pointee.type else { return false }
         switch type {
@@ -235,7 +246,12 @@ extension JSONBlockWorker {
                 buffer.pointee.appendWord(Double(value).bitPattern)
                 return true
             }
-            guard kind == JSONKind.float, let double = ValueParser.double(p, length) else { return false }
+            guard kind == JSONKind.float else { return false }
+            if exactFloat {
+                buffer.pointee.appendWord(UInt64(bitPattern: value))
+                return true
+            }
+            guard let double = ValueParser.double(p, length) else { return false }
             buffer.pointee.appendWord(double.bitPattern)
             return true
         case .string:
@@ -330,10 +346,20 @@ enum JSONFastPath {
         JSONScanner.utf8Length(q, end)
     }
 
-    /// A number in strict JSON grammar: the position after it and its kind (`.int` with `value`,
-    /// or `.float`); `nil` for anything else (including integers too large for Int64).
+    private static let exactPowers: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// A number in strict JSON grammar: the position after it and its kind. For `.int`, `value` is
+    /// the integer; for `.float`, `value` is the double's bit pattern when it could be computed
+    /// exactly here (a mantissa below 2^53 and a power of ten up to 22, correctly rounded by one
+    /// division, as in `ValueParser.double`), else `exactFloat` is false and the caller parses the
+    /// text. `nil` for anything else (including integers too large for Int64).
     @inline(__always)
-    static func number(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Int64) -> (UnsafePointer<UInt8>, UInt8)? {
+    static func number(
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Int64, exactFloat: inout Bool
+    ) -> (UnsafePointer<UInt8>, UInt8)? {
         var q = start
         let negative = q[0] == JSONByte.minus
         if negative { q += 1 }
@@ -354,28 +380,41 @@ enum JSONFastPath {
             return nil
         }
         let digits = q - digitsStart
-        guard q < end else {
-            guard digits <= 18 else { return nil }
-            value = negative ? -Int64(magnitude) : Int64(magnitude)
-            return (q, JSONKind.int)
-        }
-        let next = q[0]
+        let next: UInt8 = q < end ? q[0] : 0
         if next &- 0x30 <= 9 { return nil }
         if next != JSONByte.dot && next | 0x20 != UInt8(ascii: "e") {
             guard digits <= 18 else { return nil }
             value = negative ? -Int64(magnitude) : Int64(magnitude)
             return (q, JSONKind.int)
         }
+        var fraction = 0
         if next == JSONByte.dot {
             q += 1
-            guard q < end, q[0] &- 0x30 <= 9 else { return nil }
-            while q < end && q[0] &- 0x30 <= 9 { q += 1 }
+            let fractionStart = q
+            while q < end {
+                let d = q[0] &- 0x30
+                if d > 9 { break }
+                magnitude = magnitude &* 10 &+ UInt64(d)
+                q += 1
+            }
+            fraction = q - fractionStart
+            guard fraction > 0 else { return nil }
         }
+        var exact = digits + fraction <= 18
         if q < end && q[0] | 0x20 == UInt8(ascii: "e") {
             q += 1
             if q < end && (q[0] == JSONByte.minus || q[0] == JSONByte.plus) { q += 1 }
             guard q < end, q[0] &- 0x30 <= 9 else { return nil }
             while q < end && q[0] &- 0x30 <= 9 { q += 1 }
+            exact = false
+        }
+        if exact && magnitude < 1 << 53 && fraction <= 22 {
+            var double = Double(magnitude)
+            double = fraction == 0 ? double : double / exactPowers[fraction]
+            value = Int64(bitPattern: (negative ? -double : double).bitPattern)
+            exactFloat = true
+        } else {
+            exactFloat = false
         }
         return (q, JSONKind.float)
     }
