@@ -234,18 +234,30 @@ final class ChunkedColumn: @unchecked Sendable {
                 if dictionary.count == 0 { dictionary.append("") }
                 values = .dictionary(codes: newCodes, dictionary: dictionary)
             } else {
-                var strings = StringArray()
-                strings.offsets.reserveCapacity(n + 1)
-                for position in 0..<n {
-                    let ref = refs[position]
-                    if isNull(ref) {
-                        strings.appendEmpty()
-                    } else {
-                        let (pointer, length) = bytesOf(ref)
-                        strings.append(UnsafeRawBufferPointer(start: pointer, count: length))
+                // Two passes: lengths, then one copy per string into an exact-size buffer.
+                var offsets = [UInt32](repeating: 0, count: n + 1)
+                var total = 0
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        if !isNull(ref) { total += bytesOf(ref).1 }
+                        offsets[position + 1] = UInt32(truncatingIfNeeded: total)
                     }
                 }
-                values = .string(strings)
+                let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+                    var cursor = 0
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        if isNull(ref) { continue }
+                        let (pointer, length) = bytesOf(ref)
+                        if length > 0 {
+                            UnsafeMutableRawPointer(out.baseAddress! + cursor).copyMemory(from: pointer, byteCount: length)
+                        }
+                        cursor += length
+                    }
+                    initialized = total
+                }
+                values = .string(StringArray(bytes: bytes, offsets: offsets))
             }
         }
         return Column(type: type, values: values, validity: newValidity, count: n)

@@ -396,7 +396,10 @@ struct JoinHashTable: Sendable {
     ///
     /// Works in batches, in stages whose memory reads do not depend on each other (bucket ranges,
     /// then candidate entries by hash, then key checks), so the processor overlaps cache misses.
+    /// A row whose key equals the previous row's (exports are often sorted or grouped by key)
+    /// reuses that row's matches without touching the table.
     func probe(_ probeKeys: JoinKeys, chunk: Int, matcher: KeyMatcher, kind: JoinKind) -> ([UInt32], [RowRef]) {
+        let sameProbe = KeyMatcher(probe: probeKeys.columns, build: probeKeys.columns)
         let hashes = probeKeys.hashes[chunk]
         let present = probeKeys.present[chunk]
         var probeRows: [UInt32] = []
@@ -409,6 +412,9 @@ struct JoinHashTable: Sendable {
         var candidateRows: [UInt32] = []
         var candidateSlots: [UInt32] = []
         var verified: [Bool] = []
+        var repeats = [Bool](repeating: false, count: batch)
+        var previousMatches: [RowRef] = []
+        var currentMatches: [RowRef] = []
         candidateRows.reserveCapacity(batch * 2)
         candidateSlots.reserveCapacity(batch * 2)
         bucketStart.withUnsafeBufferPointer { starts in
@@ -417,10 +423,13 @@ struct JoinHashTable: Sendable {
                     var batchStart = 0
                     while batchStart < hashes.count {
                         let batchEnd = min(hashes.count, batchStart + batch)
-                        // 1. Bucket ranges.
+                        // 1. Bucket ranges (none for rows that repeat the previous key).
                         for row in batchStart..<batchEnd {
                             let index = row - batchStart
-                            if present[row] != 0 {
+                            repeats[index] =
+                                row > 0 && present[row] != 0 && present[row - 1] != 0 && hashes[row] == hashes[row - 1]
+                                && sameProbe.equal(RowRef(chunk: chunk, row: row), RowRef(chunk: chunk, row: row - 1))
+                            if present[row] != 0 && !repeats[index] {
                                 let bucket = Int(truncatingIfNeeded: hashes[row]) & mask
                                 low[index] = starts[bucket]
                                 high[index] = starts[bucket + 1]
@@ -456,16 +465,20 @@ struct JoinHashTable: Sendable {
                         // 4. Output in row order.
                         var candidate = 0
                         for row in batchStart..<batchEnd {
-                            var matched = false
-                            while candidate < candidateRows.count, candidateRows[candidate] == UInt32(truncatingIfNeeded: row) {
-                                if verified[candidate] {
-                                    if kind == .inner || kind == .left {
-                                        probeRows.append(UInt32(truncatingIfNeeded: row))
-                                        buildRefs.append(entries[Int(candidateSlots[candidate])].ref)
-                                    }
-                                    matched = true
+                            if !repeats[row - batchStart] {
+                                currentMatches.removeAll(keepingCapacity: true)
+                                while candidate < candidateRows.count, candidateRows[candidate] == UInt32(truncatingIfNeeded: row) {
+                                    if verified[candidate] { currentMatches.append(entries[Int(candidateSlots[candidate])].ref) }
+                                    candidate += 1
                                 }
-                                candidate += 1
+                                swap(&previousMatches, &currentMatches)
+                            }
+                            let matched = !previousMatches.isEmpty
+                            if kind == .inner || kind == .left {
+                                for match in previousMatches {
+                                    probeRows.append(UInt32(truncatingIfNeeded: row))
+                                    buildRefs.append(match)
+                                }
                             }
                             switch kind {
                             case .left where !matched:
