@@ -96,7 +96,9 @@ enum JSONReader {
 
         // Settle the types on a sample (the whole records at the start), so that blocks parsed in
         // parallel agree from the start and values keep their own text when a column is string.
-        sample(prefix, atEnd: headIsWholeFile, isArray: isArray, parser: parser, state: state, path: path)
+        let sampler = JSONBlockParser(
+            path: path, isArray: isArray, state: state, projection: options.columns, identifierHints: options.identifierHints)
+        sample(prefix, atEnd: headIsWholeFile, isArray: isArray, parser: sampler, state: state, path: path)
 
         var output: IngestPipeline.Output
         if isArray {
