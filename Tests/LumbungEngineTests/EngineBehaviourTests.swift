@@ -23,8 +23,8 @@ struct EngineBehaviourTests {
         }
     }
 
-    @Test("bitmaps made from words read back bit for bit")
-    func bitmapLayout() {
+    @Test("sliced columns keep their validity bit for bit")
+    func sliceValidity() {
         var expected = Bitmap()
         for index in 0..<130 { expected.append(index % 3 != 0) }
         let column = Column(type: .int64, values: .int64([Int64](repeating: 0, count: 130)), validity: expected, count: 130)

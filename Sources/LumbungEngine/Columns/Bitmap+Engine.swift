@@ -1,22 +1,12 @@
 import LumbungCore
 
-/// Mirrors `Bitmap`'s stored layout (`words`, then `count`) so that a bitmap can be made from
-/// whole words without a bit-at-a-time loop. `Bitmap` has no public word-level initializer;
-/// `BitmapLayoutTests` checks that the mirror stays in step with it.
-private struct BitmapMirror {
-    var words: [UInt64]
-    var count: Int
-}
-
 extension Bitmap {
-    /// A bitmap of `count` bits from packed words (bit `i` is bit `i & 63` of `words[i >> 6]`).
-    /// Bits past `count` in the last word are cleared.
-    init(words: [UInt64], count: Int) {
-        precondition(MemoryLayout<BitmapMirror>.size == MemoryLayout<Bitmap>.size)
-        precondition(words.count == (count + 63) >> 6, "a bitmap of \(count) bits needs \((count + 63) >> 6) words")
+    /// A bitmap of `count` bits from packed words (bit `i` is bit `i & 63` of `words[i >> 6]`),
+    /// with the bits past `count` in the last word cleared (so counts of set bits stay right).
+    static func fromWords(_ words: [UInt64], count: Int) -> Bitmap {
         var words = words
-        if count & 63 != 0 { words[words.count - 1] &= (1 << UInt64(count & 63)) - 1 }
-        self = unsafeBitCast(BitmapMirror(words: words, count: count), to: Bitmap.self)
+        if count & 63 != 0, !words.isEmpty { words[words.count - 1] &= (1 << UInt64(count & 63)) - 1 }
+        return Bitmap(words: words, count: count)
     }
 
     /// A validity bitmap from one flag per value (non-zero = present); `nil` when every flag is set.
@@ -42,7 +32,7 @@ extension Bitmap {
                 out[wordIndex] = word
             }
         }
-        return allSet ? nil : Bitmap(words: words, count: count)
+        return allSet ? nil : Bitmap.fromWords(words, count: count)
     }
 
     /// `nil` when every bit is set, else `self`.
@@ -63,7 +53,7 @@ extension Bitmap {
                 words[wordIndex] = word
             }
         }
-        return Bitmap(words: words, count: count)
+        return Bitmap.fromWords(words, count: count)
     }
 }
 
@@ -77,7 +67,7 @@ func intersectValidity(_ lhs: Bitmap?, _ rhs: Bitmap?) -> Bitmap? {
             for index in 0..<out.count { out[index] &= other[index] }
         }
     }
-    return Bitmap(words: words, count: lhs.count).normalized
+    return Bitmap.fromWords(words, count: lhs.count).normalized
 }
 
 /// Validity of a value present when either input is: the OR of two masks (`nil` = all present).
@@ -89,7 +79,7 @@ func unionValidity(_ lhs: Bitmap?, _ rhs: Bitmap?) -> Bitmap? {
             for index in 0..<out.count { out[index] |= other[index] }
         }
     }
-    return Bitmap(words: words, count: lhs.count).normalized
+    return Bitmap.fromWords(words, count: lhs.count).normalized
 }
 
 /// Calls `body` with the validity words of `bitmap`, or `nil` when every value is present.

@@ -171,7 +171,7 @@ final class ChunkedColumn: @unchecked Sendable {
                 }
             }
         }
-        let newValidity: Bitmap? = present == n ? nil : Bitmap(words: words, count: n)
+        let newValidity: Bitmap? = present == n ? nil : Bitmap.fromWords(words, count: n)
         let values: ColumnValues
         switch type {
         case .int64, .timestamp:

@@ -81,7 +81,7 @@ func gatherBits(_ bitmap: Bitmap, _ indices: UnsafeBufferPointer<UInt32>) -> Bit
             }
         }
     }
-    return present == n ? nil : Bitmap(words: words, count: n)
+    return present == n ? nil : Bitmap.fromWords(words, count: n)
 }
 
 extension Chunk {
