@@ -126,6 +126,23 @@ struct EngineBehaviourTests {
         #expect(result.rows().prefix(3).map { $0[0] } == [.string("loket"), .string("mpp"), .string("web")])
     }
 
+    @Test("dictionary-encoding a table keeps its values and encodes low-cardinality strings")
+    func dictionaryEncodeTable() throws {
+        var rng = SplitMix(seed: 5)
+        let table = RandomData.table(&rng, rows: 300)
+        let encoded = try table.dictionaryEncoded(context: ExecutionContext(threadCount: 2))
+        #expect(identical(table, encoded))
+        let plain = Table(
+            schema: Schema([Field(name: "k", type: .string)]),
+            rows: (0..<100).map { [$0 % 7 == 0 ? .null : .string(["a", "b"][$0 % 2])] })
+        let column = try plain.dictionaryEncoded(context: ExecutionContext(threadCount: 1)).chunks[0].columns[0]
+        guard case .dictionary(_, let dictionary) = column.values else {
+            Issue.record("not encoded")
+            return
+        }
+        #expect(dictionary.count == 2)
+    }
+
     @Test("large inputs at the default unit size match the reference at every thread count")
     func largeAggregate() {
         var rng = SplitMix(seed: 11)
