@@ -80,6 +80,46 @@ import LumbungCore
         }
     }
 
+    @Test("NDJSON round trip: plain, gzip and multi-member gzip, any block size")
+    func ndjsonRoundTrip() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 0...1_000_000), Gen.int(in: 0...300)) { seed, rows in
+            let files = TestFiles()
+            defer { files.remove() }
+            let table = Self.table(seed: seed, rows: rows)
+            // JSON has no NaN or infinity: the writer emits null for them.
+            let expected = table.rows().map { row in
+                row.map { value -> Value in
+                    if case .float(let number) = value, !number.isFinite { return .null }
+                    return value
+                }
+            }
+            let bytes = NDJSONWriter().write(table)
+            var cut = bytes.count / 2
+            while cut < bytes.count, bytes[cut] != 0x0a { cut += 1 }
+            let paths = [
+                files.write("t.ndjson", bytes),
+                files.writeGzip("t.ndjson.gz", members: [bytes]),
+                files.writeGzip("m.ndjson.gz", members: [Array(bytes[..<min(cut + 1, bytes.count)]), Array(bytes[min(cut + 1, bytes.count)...])]),
+            ]
+            for path in paths {
+                for (blockSize, threads) in [(1 << 20, 1), (300, 3)] {
+                    do {
+                        let result = try TableReader.read(path: path, options: Self.options(blockSize: blockSize, threads: threads))
+                        #expect(result.rejects.isEmpty)
+                        if rows > 0 {
+                            #expect(result.table.schema == table.schema)
+                            #expect(result.table.rows() == expected, "seed \(seed), \(rows) rows, \(path), block \(blockSize)")
+                        } else {
+                            #expect(result.rowCount == 0)
+                        }
+                    } catch {
+                        Issue.record("seed \(seed): \(error)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("CSV written by Lumbung infers back to the same types without a schema")
     func csvInference() throws {
         let files = TestFiles()

@@ -30,7 +30,9 @@ public struct ColumnProfile: Sendable, Codable, Equatable {
         }
         return table.schema.fields.enumerated().map { columnIndex, field in
             let (sketch, nulls) = partials.merged(column: columnIndex)
-            return ColumnProfile(name: field.name, type: field.type, nulls: nulls, distinctEstimate: sketch.estimate)
+            // An estimate can overshoot slightly; never report more distinct values than present values.
+            let present = table.rowCount - nulls
+            return ColumnProfile(name: field.name, type: field.type, nulls: nulls, distinctEstimate: min(sketch.estimate, present))
         }
     }
 }
