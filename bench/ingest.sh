@@ -67,6 +67,13 @@ else
     done
 fi
 [ -x "$LUMBUNG" ] || { echo "bench/ingest.sh: $LUMBUNG was not built" >&2; exit 1; }
+if [ "${SKIP_BUILD:-0}" != 1 ] || ! [ -f "$LUMBUNG.rev" ]; then
+    # What the binary was built from, for the report (the work tree is shared and moves on).
+    rev="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+    if [ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ]; then rev="$rev + uncommitted changes in Sources/"; fi
+    [ "${SKIP_BUILD:-0}" = 1 ] && rev="$rev (recorded at SKIP_BUILD time, not build time)"
+    echo "$rev" > "$LUMBUNG.rev"
+fi
 
 # --- 2. Python virtual environment with duckdb and polars ------------------------------------
 VENV="$ROOT/bench/.venv"

@@ -307,6 +307,9 @@ def versions(lumbung: str) -> list[str]:
         dirty = subprocess.run(["git", "-C", root, "status", "--porcelain", "--", "Sources", "Package.swift"],
                                capture_output=True, text=True).stdout.strip()
         rev = (rev + " + uncommitted changes in Sources/") if rev and dirty else rev
+        if os.path.exists(lumbung + ".rev"):  # written by ingest.sh right after the build
+            with open(lumbung + ".rev") as f:
+                rev = f.read().strip() or rev
         built = dt.datetime.fromtimestamp(os.path.getmtime(lumbung)).strftime("%Y-%m-%d %H:%M") if os.path.exists(lumbung) else "?"
         out.append(f"lumbung at {rev or '?'} (binary built {built})")
     except OSError:
