@@ -63,19 +63,21 @@ SQL = {
 
 
 def polars_queries(pl, t):
-    layanan, pegawai, kinerja = t["layanan"], t["pegawai"], t["kinerja"]
+    # Lazy frames, collected: Polars' optimizer turns sort + head into a top-k, as Lumbung's
+    # planner does.
+    layanan, pegawai, kinerja = t["layanan"].lazy(), t["pegawai"].lazy(), t["kinerja"].lazy()
     selesai = (pl.col("status") == "selesai").sum() / pl.len()
     basic = [pl.len().alias("n"), pl.col("skor_ikm").mean().alias("rata_ikm"), selesai.alias("patuh")]
     return {
-        "a_group_count_avg_share": lambda: layanan.group_by("nama_instansi", "kanal").agg(basic),
+        "a_group_count_avg_share": lambda: layanan.group_by("nama_instansi", "kanal").agg(basic).collect(),
         "b_group_distinct_median": lambda: layanan.group_by("nama_instansi", "kanal").agg(
             basic + [pl.col("jenis_layanan").drop_nulls().n_unique().alias("jenis"),
-                     pl.col("durasi_hari_kerja").median().alias("median_durasi")]),
+                     pl.col("durasi_hari_kerja").median().alias("median_durasi")]).collect(),
         "c_join_group": lambda: kinerja.join(pegawai, on="nip", how="inner")
             .group_by(pl.col("kode_wilayah_kerja").str.slice(0, 2).alias("provinsi"), "golongan")
-            .agg(pl.len().alias("n"), pl.col("capaian_persen").mean().alias("rata_capaian")),
+            .agg(pl.len().alias("n"), pl.col("capaian_persen").mean().alias("rata_capaian")).collect(),
         "d_sort_take": lambda: layanan.sort(["durasi_hari_kerja", "id_permohonan"], descending=[True, False],
-                                            nulls_last=True).head(100),
+                                            nulls_last=True).head(100).collect(),
     }
 
 
@@ -95,13 +97,14 @@ def child_duckdb(args) -> None:
         con.execute(f"CREATE TABLE {table} AS SELECT {', '.join(columns)} FROM read_csv('{path}', types={{{types}}})")
     print(json.dumps({"load": time.perf_counter() - started}), flush=True)
     for name in args.queries:
-        times, rows = [], []
+        times, cpu, rows = [], [], []
         for _ in range(args.runs):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             rows = con.execute(SQL[name]).fetchall()
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - cpu_start)
         write_rows(os.path.join(args.results, f"{name}.json"), rows)
-        print(json.dumps({"query": name, "times": times, "rows": len(rows)}), flush=True)
+        print(json.dumps({"query": name, "times": times, "cpu": cpu, "rows": len(rows)}), flush=True)
 
 
 def child_polars(args) -> None:
@@ -116,13 +119,14 @@ def child_polars(args) -> None:
     print(json.dumps({"load": time.perf_counter() - started, "threads": pl.thread_pool_size()}), flush=True)
     queries = polars_queries(pl, tables)
     for name in args.queries:
-        times, frame = [], None
+        times, cpu, frame = [], [], None
         for _ in range(args.runs):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             frame = queries[name]()
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - cpu_start)
         write_rows(os.path.join(args.results, f"{name}.json"), frame.rows())
-        print(json.dumps({"query": name, "times": times, "rows": frame.height}), flush=True)
+        print(json.dumps({"query": name, "times": times, "cpu": cpu, "rows": frame.height}), flush=True)
 
 
 def write_rows(path, rows):
@@ -253,6 +257,7 @@ def main():
         child_polars(args)
         return
 
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     work = tempfile.mkdtemp(prefix="engine-bench-")
     report = {}
     results = {}
@@ -279,7 +284,8 @@ def main():
     lines = [
         f"### Engine benchmark, {time.strftime('%Y-%m-%d %H:%M')}",
         "",
-        f"Data: `{args.data}`; {args.threads} threads; median of {args.runs} runs, data already in memory.",
+        f"Data: `{args.data}`; {args.threads} threads; median of {args.runs} runs, data already in memory; "
+        f"wall time, then CPU time (all threads) in parentheses; load average before: {load_before}.",
         "",
         "| query | Lumbung ms | DuckDB ms | Polars ms | Lumbung / DuckDB | Lumbung / Polars | rows | agree |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -287,6 +293,7 @@ def main():
     failures = 0
     for name in args.queries:
         medians = {engine: statistics.median(report[engine][name]["times"]) * 1000 for engine in report}
+        cpus = {engine: statistics.median(report[engine][name]["cpu"]) * 1000 for engine in report}
         problems = []
         for engine in ["duckdb", "polars"]:
             problem = compare(name, results["lumbung"][name], results[engine][name])
@@ -295,7 +302,8 @@ def main():
         failures += len(problems)
         agree = "yes" if not problems else "NO: " + "; ".join(problems)[:300]
         lines.append(
-            f"| {name} | {medians['lumbung']:.1f} | {medians['duckdb']:.1f} | {medians['polars']:.1f} | "
+            f"| {name} | {medians['lumbung']:.1f} ({cpus['lumbung']:.0f}) | {medians['duckdb']:.1f} ({cpus['duckdb']:.0f}) | "
+            f"{medians['polars']:.1f} ({cpus['polars']:.0f}) | "
             f"{medians['lumbung'] / medians['duckdb']:.2f} | {medians['lumbung'] / medians['polars']:.2f} | "
             f"{len(results['lumbung'][name])} | {agree} |")
     text = "\n".join(lines) + "\n"

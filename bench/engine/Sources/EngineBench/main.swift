@@ -81,7 +81,8 @@ func load(_ options: Options) throws -> [String: Table] {
         let path = "\(data)/\(name).\(options.format).gz"
         let started = now()
         let result = try TableReader.read(path: path, options: readOptions)
-        tables[name] = result.table
+        // Columns in the order of `tableColumns`, whatever the file's order.
+        tables[name] = try ProjectOperator.columns(columns).execute(result.table, context: ExecutionContext())
         log(
             "loaded \(path): \(result.table.schema.fields.map { "\($0.name):\($0.type)" }.joined(separator: " ")), \(result.table.rowCount) rows, \(result.table.chunks.count) chunks, "
                 + "\(MemoryTracker.format(result.table.estimatedByteSize)) in \(String(format: "%.2f", now() - started)) s")
