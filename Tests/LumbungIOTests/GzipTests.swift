@@ -97,3 +97,19 @@ import LumbungCore
         }
     }
 }
+
+@Suite struct FormatDetectionTests {
+    @Test("content decides the format; an empty file falls back to its name")
+    func detection() throws {
+        let files = TestFiles()
+        defer { files.remove() }
+        #expect(TableReader.detectFormat(ArraySlice(Array("  \n[{\"a\":1}]".utf8))) == .jsonArray)
+        #expect(TableReader.detectFormat(ArraySlice(Array("{\"a\":1}\n".utf8)), path: "x.csv") == .ndjson)
+        #expect(TableReader.detectFormat(ArraySlice(Array("a,b\n".utf8)), path: "x.json") == .csv)
+        #expect(TableReader.detectFormat([], path: "x.ndjson.gz") == .ndjson)
+        #expect(TableReader.detectFormat([], path: "x.JSON") == .jsonArray)
+        #expect(TableReader.detectFormat([], path: "x.csv.gz") == .csv)
+        let empty = try readTable(files.writeGzip("kosong.ndjson.gz", ""))
+        #expect(empty.format == .ndjson && empty.rowCount == 0)
+    }
+}

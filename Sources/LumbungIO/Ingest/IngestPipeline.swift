@@ -62,9 +62,12 @@ enum IngestPipeline {
         var blockStartOffset = prefixOffset
         var capacity = max(options.blockSize, 1 << 12)
         var producerError: Error?
+        // Reusing block buffers keeps page faults off the inflater thread, which sets the pace.
+        let pool = BufferPool(standardSize: capacity, keep: threads + 3)
+        defer { pool.drain() }
 
         produce: while !atEnd {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(capacity, carry.count + (1 << 12)), alignment: 64)
+            let buffer = pool.take(max(capacity, carry.count + (1 << 12)))
             var length = carry.count
             carry.withUnsafeBytes { if $0.count > 0 { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
             do {
@@ -85,13 +88,13 @@ enum IngestPipeline {
                             hint: "check the quoting (an unclosed quote swallows the rest of the file)"))
                     }
                     carry = Array(view)
-                    buffer.deallocate()
+                    pool.give(buffer)
                     capacity *= 2
                     continue produce
                 }
                 carry = Array(UnsafeRawBufferPointer(rebasing: buffer[end..<length]))
                 if end == 0 {
-                    buffer.deallocate()
+                    pool.give(buffer)
                     continue produce
                 }
                 let index = blockIndex
@@ -105,7 +108,7 @@ enum IngestPipeline {
                 blockStartOffset += Int64(end)
                 queue.async {
                     let parsed = parser.parse(UnsafeRawBufferPointer(rebasing: owned.buffer[0..<recordBytes]), isLast: isLast)
-                    owned.buffer.deallocate()
+                    pool.give(owned.buffer)
                     results.store(index: index, block: parsed, offset: offset)
                     inFlight.signal()
                     group.leave()
@@ -113,7 +116,7 @@ enum IngestPipeline {
                 if results.shouldStop(maxRatio: options.maxRejectRatio) { break produce }
                 capacity = max(options.blockSize, 1 << 12)
             } catch {
-                buffer.deallocate()
+                pool.give(buffer)
                 producerError = error
                 break produce
             }
@@ -197,4 +200,48 @@ private final class ResultStore: @unchecked Sendable {
 /// A block buffer handed from the inflater thread to one parser thread, which frees it.
 private struct OwnedBuffer: @unchecked Sendable {
     let buffer: UnsafeMutableRawBufferPointer
+}
+
+/// Block buffers of the standard size, recycled between blocks; other sizes are plain allocations.
+private final class BufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [UnsafeMutableRawBufferPointer] = []
+    private let standardSize: Int
+    private let keep: Int
+
+    init(standardSize: Int, keep: Int) {
+        self.standardSize = standardSize
+        self.keep = keep
+    }
+
+    /// A buffer of at least `size` bytes.
+    func take(_ size: Int) -> UnsafeMutableRawBufferPointer {
+        if size <= standardSize {
+            lock.lock()
+            let reused = free.popLast()
+            lock.unlock()
+            return reused ?? .allocate(byteCount: standardSize, alignment: 64)
+        }
+        return .allocate(byteCount: size, alignment: 64)
+    }
+
+    func give(_ buffer: UnsafeMutableRawBufferPointer) {
+        if buffer.count == standardSize {
+            lock.lock()
+            if free.count < keep {
+                free.append(buffer)
+                lock.unlock()
+                return
+            }
+            lock.unlock()
+        }
+        buffer.deallocate()
+    }
+
+    func drain() {
+        lock.lock()
+        for buffer in free { buffer.deallocate() }
+        free.removeAll()
+        lock.unlock()
+    }
 }

@@ -26,7 +26,7 @@ public enum TableReader {
         head.removeLast(head.count - length)
         var bomLength = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { bomLength = 3 }
-        let format = options.format ?? detectFormat(head.dropFirst(bomLength))
+        let format = options.format ?? detectFormat(head.dropFirst(bomLength), path: path)
         var result: ReadResult
         switch format {
         case .csv:
@@ -55,8 +55,9 @@ public enum TableReader {
         return results.values
     }
 
-    /// `[` → JSON array, `{` → NDJSON, anything else → CSV (after leading whitespace).
-    public static func detectFormat(_ head: ArraySlice<UInt8>) -> FileFormat {
+    /// `[` → JSON array, `{` → NDJSON, anything else → CSV (after leading whitespace). A file with no
+    /// content falls back to its name: `.ndjson`/`.jsonl` → NDJSON, `.json` → JSON array, else CSV.
+    public static func detectFormat(_ head: ArraySlice<UInt8>, path: String = "") -> FileFormat {
         for byte in head {
             switch byte {
             case 0x20, 0x09, 0x0a, 0x0d: continue
@@ -65,6 +66,10 @@ public enum TableReader {
             default: return .csv
             }
         }
+        var name = path.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") { return .ndjson }
+        if name.hasSuffix(".json") { return .jsonArray }
         return .csv
     }
 
