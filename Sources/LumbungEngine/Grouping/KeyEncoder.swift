@@ -272,33 +272,71 @@ enum KeyEncoder {
     }
 
     /// Interns every string of `columns` (ids in first-seen order, chunk by chunk).
+    ///
+    /// Two levels, so that little is sequential: each unit of chunks (see `Grouping.units`)
+    /// interns its chunks' dictionaries in parallel with the others (chunks sharing one dictionary,
+    /// as a join's output does, intern it once); then the units' dictionaries are interned in unit
+    /// order. Ids come out in first-seen order over the chunks either way.
     static func globalStringIDs(_ columns: [Column], context: ExecutionContext, scope: MemoryScope) throws -> GlobalStrings {
-        let local: [([UInt32], StringArray)] = try context.parallelMap(columns.count) { chunk, _ in
-            let column = columns[chunk]
-            switch column.values {
-            case .dictionary(let codes, let dictionary): return (codes, dictionary)
-            case .string(let strings):
-                var interner = StringInterner(capacity: min(column.count, 1024))
-                var codes = [UInt32](repeating: 0, count: column.count)
-                withValidityWords(column.validity) { words in
-                    strings.bytes.withUnsafeBytes { raw in
-                        strings.offsets.withUnsafeBufferPointer { offsets in
-                            for row in 0..<column.count where isValid(words, row) {
-                                let start = Int(offsets[row])
-                                codes[row] = interner.intern(raw.baseAddress.map { $0 + start }, Int(offsets[row + 1]) - start)
-                            }
+        let units = Grouping.units(columns.map(\.count), unitRows: context.unitRows)
+        // Level 1: per unit, each chunk's dictionary (its own or built locally) → unit ids.
+        let perUnit: [(local: [([UInt32], StringArray)], remap: [[UInt32]], strings: StringArray)] =
+            try context.parallelMap(units.count) { unit, _ in
+                var interner = StringInterner(capacity: 1024)
+                var local: [([UInt32], StringArray)] = []
+                var remaps: [[UInt32]] = []
+                var previous: (bytes: UnsafeRawPointer?, offsets: UnsafeRawPointer?, count: Int, remap: [UInt32])?
+                for chunk in units[unit] {
+                    let (codes, dictionary) = chunkDictionary(columns[chunk])
+                    local.append((codes, dictionary))
+                    let bytes = dictionary.bytes.withUnsafeBytes { $0.baseAddress.map { UnsafeRawPointer($0) } }
+                    let offsets = dictionary.offsets.withUnsafeBytes { $0.baseAddress.map { UnsafeRawPointer($0) } }
+                    if let previous, previous.bytes == bytes, previous.offsets == offsets, previous.count == dictionary.count,
+                        bytes != nil
+                    {
+                        remaps.append(previous.remap)
+                        continue
+                    }
+                    let remap = interner.intern(all: dictionary)
+                    remaps.append(remap)
+                    previous = (bytes, offsets, dictionary.count, remap)
+                }
+                return (local, remaps, interner.strings)
+            }
+        let total = perUnit.reduce(0) { $0 + $1.strings.count }
+        try scope.reserve(total * 16, for: "string key dictionary")
+        // Level 2: unit ids → global ids, units in order.
+        var interner = StringInterner(capacity: min(total, 1 << 16))
+        var local: [([UInt32], StringArray)] = []
+        var remap: [[UInt32]] = []
+        for unit in perUnit {
+            let toGlobal = interner.intern(all: unit.strings)
+            local.append(contentsOf: unit.local)
+            for chunkRemap in unit.remap { remap.append(chunkRemap.map { toGlobal[Int($0)] }) }
+        }
+        return GlobalStrings(local: local, remap: remap, strings: interner.strings)
+    }
+
+    /// A chunk's strings as codes into a dictionary: its own, or one built now for plain strings.
+    static func chunkDictionary(_ column: Column) -> ([UInt32], StringArray) {
+        switch column.values {
+        case .dictionary(let codes, let dictionary): return (codes, dictionary)
+        case .string(let strings):
+            var interner = StringInterner(capacity: min(column.count, 1024))
+            var codes = [UInt32](repeating: 0, count: column.count)
+            withValidityWords(column.validity) { words in
+                strings.bytes.withUnsafeBytes { raw in
+                    strings.offsets.withUnsafeBufferPointer { offsets in
+                        for row in 0..<column.count where isValid(words, row) {
+                            let start = Int(offsets[row])
+                            codes[row] = interner.intern(raw.baseAddress.map { $0 + start }, Int(offsets[row + 1]) - start)
                         }
                     }
                 }
-                return (codes, interner.strings)
-            default:
-                preconditionFailure("string key column holds \(column.type) values")
             }
+            return (codes, interner.strings)
+        default:
+            preconditionFailure("string key column holds \(column.type) values")
         }
-        let total = local.reduce(0) { $0 + $1.1.count }
-        try scope.reserve(total * 16, for: "string key dictionary")
-        var interner = StringInterner(capacity: min(total, 1 << 16))
-        let remap = local.map { interner.intern(all: $0.1) }
-        return GlobalStrings(local: local, remap: remap, strings: interner.strings)
     }
 }

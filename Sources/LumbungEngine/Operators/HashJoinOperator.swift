@@ -314,6 +314,19 @@ struct KeyMatcher: @unchecked Sendable {
     let probe: [ChunkedColumn]
     let build: [ChunkedColumn]
 
+    /// Reads the first bytes of the build keys of `slots` (chunk 0 of `build`), to start their
+    /// cache misses together; returns a value that depends on the reads.
+    func touchBuild(_ slots: [UInt32]) -> UInt64 {
+        var total: UInt64 = 0
+        for key in build where key.type == .string {
+            for slot in slots {
+                let (pointer, length) = key.bytesOf(RowRef(chunk: 0, row: Int(slot)))
+                if length > 0 { total &+= UInt64(pointer.load(as: UInt8.self)) }
+            }
+        }
+        return total
+    }
+
     @inline(__always)
     func equal(_ probeRef: RowRef, _ buildRef: RowRef) -> Bool {
         for key in 0..<probe.count {
@@ -400,6 +413,11 @@ struct JoinHashTable: Sendable {
     /// reuses that row's matches without touching the table.
     func probe(_ probeKeys: JoinKeys, chunk: Int, matcher: KeyMatcher, kind: JoinKind) -> ([UInt32], [RowRef]) {
         let sameProbe = KeyMatcher(probe: probeKeys.columns, build: probeKeys.columns)
+        // One dictionary-encoded key: compare codes to spot repeated keys.
+        var singleCodes: [UInt32]?
+        if probeKeys.columns.count == 1, case .dictionary(let codes, _) = probeKeys.columns[0].columns[chunk].values {
+            singleCodes = codes
+        }
         let hashes = probeKeys.hashes[chunk]
         let present = probeKeys.present[chunk]
         var probeRows: [UInt32] = []
@@ -414,6 +432,7 @@ struct JoinHashTable: Sendable {
         var verified: [Bool] = []
         var repeats = [Bool](repeating: false, count: batch)
         var previousMatches: [RowRef] = []
+        var sink: UInt64 = 0
         var currentMatches: [RowRef] = []
         candidateRows.reserveCapacity(batch * 2)
         candidateSlots.reserveCapacity(batch * 2)
@@ -426,9 +445,18 @@ struct JoinHashTable: Sendable {
                         // 1. Bucket ranges (none for rows that repeat the previous key).
                         for row in batchStart..<batchEnd {
                             let index = row - batchStart
-                            repeats[index] =
-                                row > 0 && present[row] != 0 && present[row - 1] != 0 && hashes[row] == hashes[row - 1]
-                                && sameProbe.equal(RowRef(chunk: chunk, row: row), RowRef(chunk: chunk, row: row - 1))
+                            if row > 0, present[row] != 0, present[row - 1] != 0, hashes[row] == hashes[row - 1] {
+                                if let codes = singleCodes {
+                                    // Same dictionary code, same string (different codes may still be
+                                    // equal strings: then the row just takes the table path).
+                                    repeats[index] = codes[row] == codes[row - 1]
+                                } else {
+                                    repeats[index] = sameProbe.equal(
+                                        RowRef(chunk: chunk, row: row), RowRef(chunk: chunk, row: row - 1))
+                                }
+                            } else {
+                                repeats[index] = false
+                            }
                             if present[row] != 0 && !repeats[index] {
                                 let bucket = Int(truncatingIfNeeded: hashes[row]) & mask
                                 low[index] = starts[bucket]
@@ -438,6 +466,16 @@ struct JoinHashTable: Sendable {
                                 high[index] = 0
                             }
                         }
+                        // 1b. Touch the first entry of every range in a loop without branches, so
+                        // the cache misses of the whole batch are in flight at once.
+                        let lastEntry = max(0, entries.count - 1)
+                        var touched: UInt64 = 0
+                        if !entries.isEmpty {
+                            for index in 0..<(batchEnd - batchStart) {
+                                touched &+= entries[min(Int(low[index]), lastEntry)].hash
+                            }
+                        }
+                        sink &+= touched
                         // 2. Candidates whose hash matches.
                         candidateRows.removeAll(keepingCapacity: true)
                         candidateSlots.removeAll(keepingCapacity: true)
@@ -454,6 +492,8 @@ struct JoinHashTable: Sendable {
                                 slot += 1
                             }
                         }
+                        // 3a. Touch the build keys of the candidates, likewise.
+                        sink &+= matcher.touchBuild(candidateSlots)
                         // 3. Key checks.
                         verified.removeAll(keepingCapacity: true)
                         for candidate in 0..<candidateRows.count {
@@ -495,6 +535,7 @@ struct JoinHashTable: Sendable {
                 }
             }
         }
+        if sink == 42 { probeRows.reserveCapacity(probeRows.count) }  // keeps the touches
         return (probeRows, buildRefs)
     }
 }

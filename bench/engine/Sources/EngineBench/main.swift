@@ -179,6 +179,11 @@ do {
             result = try query.plan.execute(context: context)
             times.append(now() - started)
             cpu.append(cpuTime() - cpuStarted)
+            if ProcessInfo.processInfo.environment["ENGINE_BENCH_PROFILE"] != nil {
+                for profile in context.operatorProfiles {
+                    log("  \(String(format: "%8.1f", profile.seconds * 1000)) ms  \(profile.rows) rows  \(profile.name)")
+                }
+            }
             // Peak beyond the input tables, which the scans count.
             let inputs = query.plan.description.contains("kinerja")
                 ? tables["kinerja"]!.estimatedByteSize + tables["pegawai"]!.estimatedByteSize
