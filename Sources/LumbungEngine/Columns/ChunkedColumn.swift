@@ -156,10 +156,18 @@ final class ChunkedColumn: @unchecked Sendable {
         var present = 0
         var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
         if hasNulls {
-            words.withUnsafeMutableBufferPointer { out in
-                for position in 0..<n where !isNull(refs[position]) {
-                    out[position >> 6] |= 1 << UInt64(position & 63)
-                    present += 1
+            validity.withUnsafeBufferPointer { validity in
+                words.withUnsafeMutableBufferPointer { out in
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        if ref == .null { continue }
+                        if let bits = validity[ref.chunk] {
+                            let row = ref.row
+                            if (bits[row >> 6] >> UInt64(row & 63)) & 1 == 0 { continue }
+                        }
+                        out[position >> 6] |= 1 << UInt64(position & 63)
+                        present += 1
+                    }
                 }
             }
         } else {
@@ -172,44 +180,25 @@ final class ChunkedColumn: @unchecked Sendable {
             }
         }
         let newValidity: Bitmap? = present == n ? nil : Bitmap.fromWords(words, count: n)
+        /// Values at `refs` from per-chunk base pointers (0 for missing rows).
+        func fixed<T>(_ pointers: [UnsafePointer<T>], _ zero: T) -> [T] {
+            pointers.withUnsafeBufferPointer { pointers in
+                [T](unsafeUninitializedCapacity: n) { out, initialized in
+                    for position in 0..<n {
+                        let ref = refs[position]
+                        out[position] = ref == .null ? zero : pointers[ref.chunk][ref.row]
+                    }
+                    initialized = n
+                }
+            }
+        }
         let values: ColumnValues
         switch type {
-        case .int64, .timestamp:
-            let array = [Int64](unsafeUninitializedCapacity: n) { out, initialized in
-                for position in 0..<n {
-                    let ref = refs[position]
-                    out[position] = ref == .null ? 0 : fixed64[ref.chunk][ref.row]
-                }
-                initialized = n
-            }
-            values = type == .int64 ? .int64(array) : .timestamp(array)
-        case .float64:
-            values = .float64(
-                [Double](unsafeUninitializedCapacity: n) { out, initialized in
-                    for position in 0..<n {
-                        let ref = refs[position]
-                        out[position] = ref == .null ? 0 : doubles[ref.chunk][ref.row]
-                    }
-                    initialized = n
-                })
-        case .bool:
-            values = .bool(
-                [UInt8](unsafeUninitializedCapacity: n) { out, initialized in
-                    for position in 0..<n {
-                        let ref = refs[position]
-                        out[position] = ref == .null ? 0 : bytes1[ref.chunk][ref.row]
-                    }
-                    initialized = n
-                })
-        case .date:
-            values = .date(
-                [Int32](unsafeUninitializedCapacity: n) { out, initialized in
-                    for position in 0..<n {
-                        let ref = refs[position]
-                        out[position] = ref == .null ? 0 : int32s[ref.chunk][ref.row]
-                    }
-                    initialized = n
-                })
+        case .int64: values = .int64(fixed(fixed64, 0))
+        case .timestamp: values = .timestamp(fixed(fixed64, 0))
+        case .float64: values = .float64(fixed(doubles, 0))
+        case .bool: values = .bool(fixed(bytes1, 0))
+        case .date: values = .date(fixed(int32s, 0))
         case .string:
             if let (unified, pinnedRemap) = unified(forRows: n) {
                 let unifiedRemap = pinnedRemap.map(\.base)

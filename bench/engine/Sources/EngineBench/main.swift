@@ -143,6 +143,11 @@ func queries(_ tables: [String: Table]) -> [(name: String, lq: String, plan: Phy
                 layanan,
                 TopKOperator([.column("durasi_hari_kerja", descending: true), .column("id_permohonan")], count: 100))
         ),
+        (
+            "e_full_sort",
+            "from layanan | sort nama_instansi, -skor_ikm  (not in the comparison: run with --query e)",
+            .sort(layanan, SortOperator([.column("nama_instansi"), .column("skor_ikm", descending: true)]))
+        ),
     ]
 }
 
@@ -167,7 +172,10 @@ let options = Options(CommandLine.arguments)
 do {
     let tables = try load(options)
     if let out = options.out { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) }
-    for query in queries(tables) where options.queries.isEmpty || options.queries.contains(where: { query.name.hasPrefix($0) }) {
+    let selected = queries(tables).filter { query in
+        options.queries.isEmpty ? !query.name.hasPrefix("e_") : options.queries.contains { query.name.hasPrefix($0) }
+    }
+    for query in selected {
         var times: [Double] = []
         var cpu: [Double] = []
         var peak = 0
