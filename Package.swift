@@ -24,12 +24,14 @@ let package = Package(
         .target(name: "LumbungCore", exclude: ["README.md"]),
         .target(name: "LumbungIO", dependencies: ["LumbungCore", "CZlib", "CIsal"], exclude: ["README.md"]),
         .target(name: "LumbungEngine", dependencies: ["LumbungCore"], exclude: ["README.md"]),
-        .target(name: "LumbungQuery", dependencies: ["LumbungCore"], exclude: ["README.md"]),
+        .target(name: "LumbungQuery", dependencies: ["LumbungCore", "LumbungIO", "LumbungEngine"], exclude: ["README.md"]),
+        // Result formats for people and programs: aligned text tables, CSV, JSON, NDJSON, Markdown.
+        .target(name: "LumbungWriters", dependencies: ["LumbungCore"], exclude: ["README.md"]),
         .target(name: "LumbungSample", dependencies: ["LumbungCore", "LumbungIO"], exclude: ["README.md"], resources: [.process("Resources")]),
         .executableTarget(
             name: "LumbungCLI",
             dependencies: [
-                "LumbungIO", "LumbungEngine", "LumbungSample",
+                "LumbungIO", "LumbungEngine", "LumbungQuery", "LumbungWriters", "LumbungSample",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -45,8 +47,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LumbungQueryTests",
-            dependencies: ["LumbungQuery", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "LumbungQuery", "LumbungIO", "LumbungEngine",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Conformance")]
         ),
+        .testTarget(name: "LumbungWritersTests", dependencies: ["LumbungWriters"]),
         .testTarget(name: "LumbungSampleTests", dependencies: ["LumbungSample", "LumbungIO"]),
         .testTarget(name: "LumbungCLITests", dependencies: ["LumbungIO"]),
     ]
