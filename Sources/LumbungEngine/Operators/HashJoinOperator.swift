@@ -35,11 +35,15 @@ public struct HashJoinOperator: Sendable, CustomStringConvertible {
     /// Output names of the right columns (same count as the right columns output); `nil` = their
     /// own names. Use it to qualify clashing names (`pegawai.instansi`).
     public var rightNames: [String]?
+    /// When set, the operator records how many left rows matched and how many pairs it made
+    /// (`OperatorObservation.join`), so the caller can warn about joins that multiply or drop rows.
+    public var tag: Int?
 
     public init(
         _ kind: JoinKind, leftKeys: [String], rightKeys: [String], leftColumns: [String]? = nil,
-        rightColumns: [String]? = nil, rightNames: [String]? = nil
+        rightColumns: [String]? = nil, rightNames: [String]? = nil, tag: Int? = nil
     ) {
+        self.tag = tag
         self.kind = kind
         self.leftKeys = leftKeys
         self.rightKeys = rightKeys
@@ -137,12 +141,30 @@ public struct HashJoinOperator: Sendable, CustomStringConvertible {
         let leftSources = plan.leftOutput.map { left.chunkedColumn($0) }
         let rightSources = plan.rightOutput.map { right.chunkedColumn($0) }
         var chunks: [Chunk]
+        var matchedLeftRows = 0
+        var matchCount = 0
         if !buildLeft {
             // Probe with the left side: one output chunk per left chunk, in order.
-            chunks = try context.parallelMap(left.chunks.count) { chunk, _ in
+            let results: [(Chunk, Int, Int)] = try context.parallelMap(left.chunks.count) { chunk, _ in
                 let (probeRows, buildRefs) = table.probe(probeKeys, chunk: chunk, matcher: matcher, kind: kind)
                 let output: Chunk
                 let leftChunk = left.chunks[chunk]
+                // Left rows with a match, and (left, right) pairs.
+                var matched = 0
+                var pairs = 0
+                switch kind {
+                case .semi: matched = probeRows.count
+                case .anti: matched = leftChunk.count - probeRows.count
+                case .inner, .left:
+                    var previous: UInt32 = .max
+                    for index in probeRows.indices where kind == .inner || buildRefs[index] != .null {
+                        pairs += 1
+                        if probeRows[index] != previous {
+                            matched += 1
+                            previous = probeRows[index]
+                        }
+                    }
+                }
                 var columns = probeRows.withUnsafeBufferPointer { rows in
                     plan.leftOutput.map { leftChunk.columns[$0].gather(rows) }
                 }
@@ -153,8 +175,11 @@ public struct HashJoinOperator: Sendable, CustomStringConvertible {
                 }
                 output = Chunk(columns: columns, count: probeRows.count)
                 try context.memory.reserve(output.estimatedByteSize, for: "join output")
-                return output
+                return (output, matched, pairs)
             }
+            chunks = results.map(\.0)
+            matchedLeftRows = results.reduce(0) { $0 + $1.1 }
+            matchCount = results.reduce(0) { $0 + $1.2 }
         } else {
             // Probe with the right side, then put rows in left order.
             let matches: [[(RowRef, RowRef)]] = try context.parallelMap(right.chunks.count) { chunk, _ in
@@ -163,6 +188,10 @@ public struct HashJoinOperator: Sendable, CustomStringConvertible {
             }
             var pairs = matches.flatMap { $0 }
             try scope.reserve(pairs.count * 16, for: "join matches")
+            matchCount = pairs.count
+            var matchedSet = Set<RowRef>()
+            if tag != nil { for (leftRef, _) in pairs { matchedSet.insert(leftRef) } }
+            matchedLeftRows = matchedSet.count
             var refs: [RowRef] = []
             var rightRefs: [RowRef] = []
             switch kind {
@@ -207,7 +236,14 @@ public struct HashJoinOperator: Sendable, CustomStringConvertible {
             try context.memory.reserve(chunks.reduce(0) { $0 + $1.estimatedByteSize }, for: "join output")
         }
         chunks.removeAll { $0.count == 0 }
-        return Table(schema: plan.schema, chunks: chunks)
+        let output = Table(schema: plan.schema, chunks: chunks)
+        if let tag {
+            context.record(
+                .join(
+                    tag: tag, leftRows: left.rowCount, matchedLeftRows: matchedLeftRows, matches: matchCount,
+                    outputRows: output.rowCount))
+        }
+        return output
     }
 }
 

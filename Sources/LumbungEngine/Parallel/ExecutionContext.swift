@@ -19,6 +19,7 @@ public final class ExecutionContext: Sendable {
     /// The memory budget and peak-memory tracker of this query.
     public let memory: MemoryTracker
     private let profiles = Mutex<[OperatorProfile]>([])
+    private let observed = Mutex<[OperatorObservation]>([])
 
     /// - Parameters:
     ///   - threadCount: worker threads; defaults to the active processor count.
@@ -39,6 +40,12 @@ public final class ExecutionContext: Sendable {
     public var operatorProfiles: [OperatorProfile] { profiles.withLock { $0 } }
 
     func record(_ profile: OperatorProfile) { profiles.withLock { $0.append(profile) } }
+
+    /// What tagged filters and joins saw (rows a condition found null, rows a join matched), in
+    /// completion order: the query layer turns them into warnings.
+    public var observations: [OperatorObservation] { observed.withLock { $0 } }
+
+    func record(_ observation: OperatorObservation) { observed.withLock { $0.append(observation) } }
 
     /// Runs `body(index, worker)` for every index in `0..<count`, on up to `threadCount` workers.
     ///
@@ -108,4 +115,12 @@ public final class ExecutionContext: Sendable {
 struct UncheckedSendable<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
+}
+
+/// A fact a tagged operator observed while running, for warnings about silent mistakes.
+public enum OperatorObservation: Sendable, Hashable {
+    /// A filter dropped `nullRows` of its `inputRows` because the condition was null, not false.
+    case filter(tag: Int, inputRows: Int, nullRows: Int)
+    /// A join: left rows in, left rows with at least one match, matched (left, right) pairs, rows out.
+    case join(tag: Int, leftRows: Int, matchedLeftRows: Int, matches: Int, outputRows: Int)
 }

@@ -116,6 +116,9 @@ public final class DecompressingReader {
         input.deallocate()
     }
 
+    /// Ends the stream here: later reads return 0 (used to read only a file's head).
+    public func stopReading() { finished = true }
+
     /// Fills `buffer` with up to `buffer.count` decompressed bytes; returns 0 at the end of the input.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0, !finished else { return 0 }

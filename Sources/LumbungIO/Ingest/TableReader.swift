@@ -10,6 +10,27 @@ import LumbungCore
 public enum TableReader {
     /// Reads one file.
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> ReadResult {
+        try read(path: path, options: options, headOnly: false)
+    }
+
+    /// Reads only the head of a file (its first block, cut after the last whole line): its format,
+    /// column names and the types inferred from those rows, for a query binder that must know a
+    /// source's schema before deciding which columns to read. Rejects are neither written nor
+    /// counted against the threshold. A JSON array whose head cannot be read alone is read whole.
+    public static func probe(path: String, options: ReadOptions = ReadOptions()) throws -> ReadResult {
+        var quiet = options
+        quiet.writeRejects = false
+        quiet.maxRejectRatio = 1
+        quiet.progress = nil
+        do {
+            return try read(path: path, options: quiet, headOnly: true)
+        } catch LumbungError.data(let error) where error.kind == .invalidJSON {
+            // A head cut inside a JSON array is not a document of its own.
+            return try read(path: path, options: quiet, headOnly: false)
+        }
+    }
+
+    private static func read(path: String, options: ReadOptions, headOnly: Bool) throws -> ReadResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let reader = try DecompressingReader(
             path: path, backend: options.gzipBackend, maxDecompressedBytes: options.maxDecompressedBytes)
@@ -24,6 +45,12 @@ public enum TableReader {
             }
         }
         head.removeLast(head.count - length)
+        if headOnly && !atEnd {
+            // Keep whole lines only, and read no further.
+            if let lastNewline = head.lastIndex(of: 0x0A) { head.removeLast(head.count - lastNewline - 1) }
+            reader.stopReading()
+            atEnd = true
+        }
         var bomLength = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { bomLength = 3 }
         let format = options.format ?? detectFormat(head.dropFirst(bomLength), path: path)

@@ -1,0 +1,88 @@
+import LumbungCore
+import LumbungEngine
+
+/// Where a source's rows come from.
+public enum DataSource: Sendable, CustomStringConvertible {
+    /// A file: gzip or plain CSV, NDJSON or JSON array, detected when read.
+    case file(String)
+    /// A table already in memory (tests, the REPL's cache).
+    case table(Table)
+
+    public var description: String {
+        switch self {
+        case .file(let path): return path
+        case .table(let table): return "in-memory table (\(table.rowCount) rows)"
+        }
+    }
+}
+
+/// Reading one source: which of its columns are materialised, and the conditions that run on its
+/// rows as they are scanned (predicate pushdown).
+struct ScanNode: Sendable {
+    var name: String
+    var location: DataSource
+    /// Every column of the source, as probed.
+    var schema: Schema
+    /// Columns to read, in file order (`nil`: all) — set by projection pushdown.
+    var columns: [String]?
+    var filters: [FilterNode]
+}
+
+/// A `where` condition, lowered, with what the warnings need to know about it.
+struct FilterNode: Sendable {
+    var predicate: LumbungEngine.Expr
+    /// The `where` step's number in the query (the tag of its observations).
+    var tag: Int
+    var range: SourceRange
+    /// Columns the condition compares (analyst names), for the nulls warning.
+    var columnNames: [String]
+}
+
+/// A `join`, lowered: physical key names and output columns.
+struct JoinNode: Sendable {
+    var kind: JoinKind
+    var table: String
+    var leftKeys: [String]
+    var rightKeys: [String]
+    /// Left columns output, in order.
+    var leftColumns: [String]
+    /// Right columns output (inner and left joins) and their names in the output.
+    var rightColumns: [String]
+    var rightNames: [String]
+    var tag: Int
+    var range: SourceRange
+}
+
+/// The checked query as a tree of relational operations over physical column names; the
+/// optimizer rewrites it, the planner turns it into engine operators.
+indirect enum LogicalPlan: Sendable {
+    case scan(ScanNode)
+    case filter(LogicalPlan, FilterNode)
+    case derive(LogicalPlan, [NamedExpr])
+    case project(LogicalPlan, [NamedExpr])
+    case aggregate(LogicalPlan, keys: [NamedExpr], aggregates: [AggregateExpr])
+    case join(LogicalPlan, LogicalPlan, JoinNode)
+    case sort(LogicalPlan, [SortKey])
+    case topK(LogicalPlan, [SortKey], Int)
+    case limit(LogicalPlan, Int)
+    case distinct(LogicalPlan, [String])
+
+    /// Output column names.
+    var columnNames: [String] {
+        switch self {
+        case .scan(let scan): return scan.columns ?? scan.schema.names
+        case .filter(let input, _), .sort(let input, _), .topK(let input, _, _), .limit(let input, _),
+            .distinct(let input, _):
+            return input.columnNames
+        case .derive(let input, let assignments):
+            var names = input.columnNames
+            for assignment in assignments where !names.contains(assignment.name) { names.append(assignment.name) }
+            return names
+        case .project(_, let outputs): return outputs.map(\.name)
+        case .aggregate(_, let keys, let aggregates): return keys.map(\.name) + aggregates.map(\.name)
+        case .join(let left, _, let join):
+            _ = left
+            return join.leftColumns + (join.kind == .inner || join.kind == .left ? join.rightNames : [])
+        }
+    }
+}

@@ -1,0 +1,278 @@
+import Dispatch
+import Foundation
+import LumbungCore
+import LumbungEngine
+import LumbungIO
+
+/// How queries run.
+public struct QueryOptions: Sendable {
+    /// Threads for reading and for the engine; `nil`: every core.
+    public var threads: Int?
+    /// Most bytes a query may hold at once; `nil`: no limit.
+    public var memoryBudget: Int?
+    /// Read only the columns a query uses (turn off to measure what pushdown saves).
+    public var projectionPushdown = true
+    /// Run `where` conditions as early as possible, on the rows as they are scanned.
+    public var predicatePushdown = true
+
+    public init(threads: Int? = nil, memoryBudget: Int? = nil) {
+        self.threads = threads
+        self.memoryBudget = memoryBudget
+    }
+}
+
+/// A query that failed to check: every error found, and any warnings, with their ranges.
+public struct QueryError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
+    public var errors: [Diagnostic] { diagnostics.filter(\.isError) }
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Where a query's time and memory went.
+public struct QueryStats: Sendable {
+    /// Parsing, binding and optimizing (including probing the sources' schemas).
+    public var planSeconds: Double = 0
+    public var readSeconds: Double = 0
+    public var executeSeconds: Double = 0
+    /// Peak bytes held by the engine (the tables read included).
+    public var peakMemoryBytes = 0
+    public var rowsRead = 0
+    public var compressedBytesRead: Int64 = 0
+    public var decompressedBytesRead: Int64 = 0
+    /// Per scan: source name, columns read, columns in the source, rows.
+    public var scans: [(name: String, columnsRead: Int, columns: Int, rows: Int)] = []
+    public var operators: [OperatorProfile] = []
+}
+
+/// A checked and optimized query, ready to run.
+public struct PreparedQuery: Sendable {
+    let plan: LogicalPlan
+    /// Warnings found while checking (`=` in a condition …).
+    public var warnings: [Diagnostic]
+    /// The plan as text (`--explain`): operators, and per source the columns read and the filters run during the scan.
+    public var explain: String { Planner.explain(plan) }
+    /// Output column names.
+    public var columnNames: [String] { plan.columnNames }
+    var filters: [Int: FilterNode] = [:]
+    var joins: [Int: JoinNode] = [:]
+    public var planSeconds: Double = 0
+}
+
+/// The result of a query.
+public struct QueryResult: Sendable {
+    public var table: Table
+    /// Warnings of the query, from checking and from running (rows a `where` dropped on a null,
+    /// joins that repeated or lost rows), in query order.
+    public var warnings: [Diagnostic]
+    /// Warnings of the readers: rejected rows (and where they were written), numbers widened.
+    public var readWarnings: [String]
+    public var stats: QueryStats
+}
+
+/// Checks, plans and runs LQ queries over the sources of a catalog.
+///
+/// ```swift
+/// let catalog = Catalog()
+/// catalog.register("layanan", path: "sample-data/layanan.csv.gz")
+/// let result = try QueryRunner(catalog: catalog).run("from layanan | summarize n = count() by kanal")
+/// ```
+public struct QueryRunner: Sendable {
+    public let catalog: Catalog
+    public var options: QueryOptions
+
+    public init(catalog: Catalog, options: QueryOptions = QueryOptions()) {
+        self.catalog = catalog
+        self.options = options
+    }
+
+    /// Parses, checks and optimizes `text`.
+    /// - Throws: `QueryError` with every diagnostic when the query has errors; `LumbungError` when
+    ///   a source's schema cannot be read.
+    public func prepare(_ text: String, parameters: [String: String] = [:]) throws -> PreparedQuery {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let parsed = Parser.parse(text)
+        var diagnostics = parsed.diagnostics
+        let values = Parameters.resolve(parsed.query, given: parameters, diagnostics: &diagnostics)
+        if parsed.hasErrors || parsed.query.steps.isEmpty {
+            throw QueryError(diagnostics: diagnostics)
+        }
+        var binder = Binder(catalog: catalog, source: text, parameters: values)
+        let bound = try binder.bind(parsed.query)
+        diagnostics += binder.diagnostics
+        guard let (plan, _) = bound, !diagnostics.contains(where: \.isError) else {
+            throw QueryError(diagnostics: Self.ordered(diagnostics))
+        }
+        var optimized = plan
+        if options.predicatePushdown { optimized = PredicatePushdown.apply(optimized) }
+        if options.projectionPushdown { optimized = ProjectionPushdown.apply(optimized) }
+        var prepared = PreparedQuery(plan: optimized, warnings: Self.ordered(diagnostics))
+        Self.collect(optimized, into: &prepared)
+        prepared.planSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return prepared
+    }
+
+    /// Runs `text`.
+    /// - Throws: `QueryError` for a query error (exit status 2), `LumbungError` for data and I/O
+    ///   errors (exit status 1), `EngineError` when the engine refuses (overflow, memory budget).
+    public func run(_ text: String, parameters: [String: String] = [:]) throws -> QueryResult {
+        try run(try prepare(text, parameters: parameters))
+    }
+
+    /// Runs a prepared query.
+    public func run(_ prepared: PreparedQuery) throws -> QueryResult {
+        var stats = QueryStats()
+        stats.planSeconds = prepared.planSeconds
+        let scans = Planner.scans(prepared.plan)
+        var readStart = DispatchTime.now().uptimeNanoseconds
+        let reads = try read(scans)
+        stats.readSeconds = Double(DispatchTime.now().uptimeNanoseconds - readStart) / 1e9
+        var readWarnings: [String] = []
+        for (scan, read) in zip(scans, reads) {
+            stats.rowsRead += read.table.rowCount
+            stats.compressedBytesRead += read.compressedBytes
+            stats.decompressedBytesRead += read.decompressedBytes
+            stats.scans.append((scan.name, read.table.schema.count, scan.schema.count, read.table.rowCount))
+            readWarnings += read.warnings
+        }
+        readStart = DispatchTime.now().uptimeNanoseconds
+        let context = ExecutionContext(threadCount: options.threads, memoryBudget: options.memoryBudget)
+        let physical = Planner.physical(prepared.plan, tables: reads.map(\.table))
+        let table = try physical.execute(context: context)
+        stats.executeSeconds = Double(DispatchTime.now().uptimeNanoseconds - readStart) / 1e9
+        stats.peakMemoryBytes = context.peakMemoryBytes
+        stats.operators = context.operatorProfiles
+        let warnings = prepared.warnings + Self.warnings(context.observations, prepared)
+        return QueryResult(table: table, warnings: Self.ordered(warnings), readWarnings: readWarnings, stats: stats)
+    }
+
+    // MARK: - Reading
+
+    private struct Read: Sendable {
+        var table: Table
+        var warnings: [String]
+        var compressedBytes: Int64
+        var decompressedBytes: Int64
+    }
+
+    /// Reads every scan's columns, several files at once.
+    private func read(_ scans: [ScanNode]) throws -> [Read] {
+        let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let files = scans.filter { if case .file = $0.location { return true } else { return false } }.count
+        let perFile = max(1, threads / max(1, min(files, threads)))
+        let results = UnsafeSendableBox<Result<Read, any Error>>(count: scans.count)
+        DispatchQueue.concurrentPerform(iterations: scans.count) { index in
+            let scan = scans[index]
+            let outcome = Result { () throws -> Read in
+                switch scan.location {
+                case .table(let table):
+                    return Read(table: Self.select(scan.columns, of: table), warnings: [], compressedBytes: 0,
+                                decompressedBytes: 0)
+                case .file(let path):
+                    var options = catalog.options(for: scan.name, location: scan.location)
+                    options.columns = scan.columns
+                    options.threads = perFile
+                    let result = try TableReader.read(path: path, options: options)
+                    var warnings = result.warnings.map { "\(path): \($0)" }
+                    if !result.rejects.isEmpty {
+                        let target = result.rejectsPath.map { "; they are in \($0)" } ?? ""
+                        warnings.append("\(path): \(result.rejects.count) row(s) were rejected and left out\(target)")
+                    }
+                    return Read(table: result.table, warnings: warnings, compressedBytes: result.compressedBytes,
+                                decompressedBytes: result.decompressedBytes)
+                }
+            }
+            results.set(index, outcome)
+        }
+        return try results.value.map { try $0!.get() }
+    }
+
+    /// `table` with only `columns` (all when nil).
+    private static func select(_ columns: [String]?, of table: Table) -> Table {
+        guard let columns else { return table }
+        let indices = columns.compactMap { table.schema.index(of: $0) }
+        return Table(
+            schema: Schema(indices.map { table.schema.fields[$0] }),
+            chunks: table.chunks.map { chunk in Chunk(columns: indices.map { chunk.columns[$0] }, count: chunk.count) })
+    }
+
+    // MARK: - Warnings
+
+    private static func collect(_ plan: LogicalPlan, into prepared: inout PreparedQuery) {
+        switch plan {
+        case .scan(let scan): for filter in scan.filters { prepared.filters[filter.tag] = filter }
+        case .filter(let input, let filter):
+            prepared.filters[filter.tag] = filter
+            collect(input, into: &prepared)
+        case .derive(let input, _), .project(let input, _), .aggregate(let input, _, _), .sort(let input, _),
+            .topK(let input, _, _), .limit(let input, _), .distinct(let input, _):
+            collect(input, into: &prepared)
+        case .join(let left, let right, let join):
+            prepared.joins[join.tag] = join
+            collect(left, into: &prepared)
+            collect(right, into: &prepared)
+        }
+    }
+
+    private static func warnings(_ observations: [OperatorObservation], _ prepared: PreparedQuery) -> [Diagnostic] {
+        var result: [Diagnostic] = []
+        for observation in observations {
+            switch observation {
+            case .filter(let tag, _, let nullRows):
+                guard nullRows > 0, let filter = prepared.filters[tag] else { continue }
+                let plain = filter.columnNames
+                result.append(Diagnostic(
+                    .nullsDropped, Messages.nullsDropped(nullRows, plain), severity: .warning, range: filter.range,
+                    helps: [Diagnostic.Note(Messages.helpKeepNulls(plain.first))]))
+            case .join(let tag, let leftRows, let matched, let matches, let outputRows):
+                guard let join = prepared.joins[tag], join.kind == .inner || join.kind == .left else { continue }
+                if matches > matched {
+                    result.append(Diagnostic(
+                        .joinMultipliesRows,
+                        Messages.joinMultiplies(join.table, leftRows: leftRows, outputRows: outputRows, extra: matches - matched),
+                        severity: .warning, range: join.range, helps: [Diagnostic.Note(Messages.helpDeduplicate)]))
+                }
+                if matched < leftRows {
+                    result.append(Diagnostic(
+                        .joinUnmatchedRows,
+                        Messages.joinUnmatched(join.table, unmatched: leftRows - matched, leftRows: leftRows,
+                                               kept: join.kind == .left),
+                        severity: .warning, range: join.range,
+                        helps: join.kind == .inner ? [Diagnostic.Note(Messages.helpLeftJoin)] : []))
+                }
+            }
+        }
+        return result
+    }
+
+    /// Diagnostics in text order (those without a place last), errors before warnings at one place.
+    static func ordered(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            let x = a.element.range?.start.offset ?? Int.max
+            let y = b.element.range?.start.offset ?? Int.max
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+    }
+}
+
+/// A box written at distinct indices by concurrent iterations (each index once).
+private final class UnsafeSendableBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [T?]
+
+    init(count: Int) { storage = [T?](repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+
+    var value: [T?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}
