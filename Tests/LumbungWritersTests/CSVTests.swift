@@ -21,9 +21,11 @@ import Testing
 
     @Test("empty strings, NULL and null are quoted so they stay strings")
     func nullLookalikes() {
-        let table = Table(schema: Schema([Field(name: "", type: .string), Field(name: "b", type: .string)]), rows: [
-            [.string(""), .null], [.string("NULL"), .string("null")], [.string("Null"), .string("nul")],
-        ])
+        let table = Table(
+            schema: Schema([Field(name: "", type: .string), Field(name: "b", type: .string)]),
+            rows: [
+                [.string(""), .null], [.string("NULL"), .string("null")], [.string("Null"), .string("nul")],
+            ])
         #expect(Fixtures.render(.csv, table) == "\"\",b\n\"\",\n\"NULL\",\"null\"\nNull,nul\n")
     }
 
@@ -38,7 +40,8 @@ import Testing
             #expect(record.count == 2)
             #expect(record[0].text == String(index % Fixtures.awkwardStrings.count))
             // Null is the only unquoted empty field, and unquoted NULL/null never come from strings.
-            let isNull = !record[1].quoted && (record[1].text.isEmpty || record[1].text == "NULL" || record[1].text == "null")
+            let isNull =
+                !record[1].quoted && (record[1].text.isEmpty || record[1].text == "NULL" || record[1].text == "null")
             if let expected {
                 #expect(!isNull && record[1].text == expected, "row \(index + 1)")
             } else {
@@ -49,13 +52,17 @@ import Testing
 
     @Test("non-finite floats as nan and inf")
     func nonFinite() {
-        let table = Table(schema: Schema([Field(name: "x", type: .float64)]), rows: [[.float(.nan)], [.float(.infinity)], [.float(-.infinity)], [.float(2)]])
+        let table = Table(
+            schema: Schema([Field(name: "x", type: .float64)]),
+            rows: [[.float(.nan)], [.float(.infinity)], [.float(-.infinity)], [.float(2)]])
         #expect(Fixtures.render(.csv, table) == "x\nnan\ninf\n-inf\n2.0\n")
     }
 
     @Test("another delimiter")
     func semicolon() {
-        let table = Table(schema: Schema([Field(name: "a;b", type: .string), Field(name: "c", type: .float64)]), rows: [[.string("x;y,z"), .float(1.5)]])
+        let table = Table(
+            schema: Schema([Field(name: "a;b", type: .string), Field(name: "c", type: .float64)]),
+            rows: [[.string("x;y,z"), .float(1.5)]])
         let options = ResultWriter.Options(csvDelimiter: UInt8(ascii: ";"))
         #expect(Fixtures.render(.csv, table, options) == "\"a;b\";c\n\"x;y,z\";1.5\n")
     }
@@ -106,7 +113,9 @@ import Testing
                         field.append(next)
                     }
                 }
-                guard let following = bytes.first, following == UInt8(ascii: ",") || following == 0x0a else { throw ParseError() }
+                guard let following = bytes.first, following == UInt8(ascii: ",") || following == 0x0a else {
+                    throw ParseError()
+                }
             case UInt8(ascii: "\""): throw ParseError()
             case UInt8(ascii: ","): endField()
             case 0x0a:

@@ -3,11 +3,13 @@ import Testing
 @testable import LumbungWriters
 
 @Suite struct DisplayWidthTests {
-    @Test("terminal columns per string", arguments: [
-        ("", 0), ("abc", 3), ("Café", 4), ("Cafe\u{301}", 4), ("Nguyễn Thị", 10), ("東京", 4), ("한국어", 6),
-        ("ｱｲｳ", 3), ("ＡＢ", 4), ("😀", 2), ("👨‍👩‍👧", 2), ("❤\u{FE0F}", 2), ("a\u{200B}b", 2), ("\u{301}", 0),
-        ("…", 1), ("Ελληνικά", 8), ("\u{3000}", 2),
-    ])
+    @Test(
+        "terminal columns per string",
+        arguments: [
+            ("", 0), ("abc", 3), ("Café", 4), ("Cafe\u{301}", 4), ("Nguyễn Thị", 10), ("東京", 4), ("한국어", 6),
+            ("ｱｲｳ", 3), ("ＡＢ", 4), ("😀", 2), ("👨‍👩‍👧", 2), ("❤\u{FE0F}", 2), ("a\u{200B}b", 2), ("\u{301}", 0),
+            ("…", 1), ("Ελληνικά", 8), ("\u{3000}", 2),
+        ])
     func widths(text: String, width: Int) {
         #expect(DisplayWidth.of(text) == width)
     }

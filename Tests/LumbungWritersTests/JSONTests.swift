@@ -65,8 +65,11 @@ import Testing
         let chunks = (0..<5).map { chunkIndex in
             Chunk(columns: [Column.from((0..<3).map { .int(Int64(chunkIndex * 3 + $0)) }, type: .int64)], count: 3)
         }
-        let table = Table(schema: Schema([Field(name: "n", type: .int64)]), chunks: chunks + [Chunk(columns: [Column.from([], type: .int64)], count: 0)])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(Fixtures.render(.json, table).utf8)) as? [[String: Int]])
+        let table = Table(
+            schema: Schema([Field(name: "n", type: .int64)]),
+            chunks: chunks + [Chunk(columns: [Column.from([], type: .int64)], count: 0)])
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: Data(Fixtures.render(.json, table).utf8)) as? [[String: Int]])
         #expect(rows.map { $0["n"] } == (0..<15).map { $0 })
     }
 }

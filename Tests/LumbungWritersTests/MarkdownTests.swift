@@ -23,24 +23,31 @@ import Testing
     func indonesian() {
         let long = String(repeating: "x", count: 100)
         let table = Table(
-            schema: Schema([Field(name: "gaji|pokok", type: .float64), Field(name: "n", type: .int64), Field(name: "s", type: .string)]),
-            rows: [[.float(4_250_000.5), .int(-1_234_567), .string(long)], [.float(0.12345), .null, .string("a\r\nb\rc")]])
-        #expect(Fixtures.render(.markdown, table, .init(numberStyle: .indonesian)) == """
-            | gaji\\|pokok | n | s |
-            | ---: | ---: | --- |
-            | 4.250.000,5 | -1.234.567 | \(long) |
-            | 0,123 |  | a<br>b<br>c |
+            schema: Schema([
+                Field(name: "gaji|pokok", type: .float64), Field(name: "n", type: .int64),
+                Field(name: "s", type: .string),
+            ]),
+            rows: [
+                [.float(4_250_000.5), .int(-1_234_567), .string(long)], [.float(0.12345), .null, .string("a\r\nb\rc")],
+            ])
+        #expect(
+            Fixtures.render(.markdown, table, .init(numberStyle: .indonesian)) == """
+                | gaji\\|pokok | n | s |
+                | ---: | ---: | --- |
+                | 4.250.000,5 | -1.234.567 | \(long) |
+                | 0,123 |  | a<br>b<br>c |
 
-            """)
+                """)
     }
 
     @Test("no rows: header and alignment; no columns: nothing")
     func emptyShapes() {
-        #expect(Fixtures.render(.markdown, Fixtures.empty) == """
-            | id | skor | aktif | nama | lahir | dibuat |
-            | ---: | ---: | --- | --- | --- | --- |
+        #expect(
+            Fixtures.render(.markdown, Fixtures.empty) == """
+                | id | skor | aktif | nama | lahir | dibuat |
+                | ---: | ---: | --- | --- | --- | --- |
 
-            """)
+                """)
         #expect(Fixtures.render(.markdown, Fixtures.noColumns) == "")
     }
 }

@@ -70,8 +70,10 @@ import Testing
     @Test("control characters are escaped, other bytes kept as UTF-8")
     func escaping() {
         let every = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
-        let table = Table(schema: Schema([Field(name: "k\"ey\n", type: .string)]), rows: [[.string(every + "\"\\/é東\u{7F}")]])
-        let expected = #"{"k\"ey\n":"\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\t\n\u000b\u000c\r\u000e\u000f"#
+        let table = Table(
+            schema: Schema([Field(name: "k\"ey\n", type: .string)]), rows: [[.string(every + "\"\\/é東\u{7F}")]])
+        let expected =
+            #"{"k\"ey\n":"\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\t\n\u000b\u000c\r\u000e\u000f"#
             + #"\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\/é東"#
             + "\u{7F}\"}\n"
         #expect(Fixtures.render(.ndjson, table) == expected)
@@ -79,14 +81,18 @@ import Testing
 
     @Test("floats: shortest round trip, NaN and infinities as null")
     func floats() throws {
-        let values: [Double] = [0.1, 1.0 / 3.0, 3, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123456.789, 1e16, .nan, .infinity, -.infinity]
+        let values: [Double] = [
+            0.1, 1.0 / 3.0, 3, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123456.789, 1e16, .nan,
+            .infinity, -.infinity,
+        ]
         let table = Table(schema: Schema([Field(name: "x", type: .float64)]), rows: values.map { [.float($0)] })
         let text = Fixtures.render(.ndjson, table)
-        #expect(text.split(separator: "\n").map(String.init) == [
-            #"{"x":0.1}"#, #"{"x":0.3333333333333333}"#, #"{"x":3.0}"#, #"{"x":-0.0}"#, #"{"x":5e-324}"#,
-            #"{"x":1.7976931348623157e+308}"#, #"{"x":123456.789}"#, #"{"x":1e+16}"#,
-            #"{"x":null}"#, #"{"x":null}"#, #"{"x":null}"#,
-        ])
+        #expect(
+            text.split(separator: "\n").map(String.init) == [
+                #"{"x":0.1}"#, #"{"x":0.3333333333333333}"#, #"{"x":3.0}"#, #"{"x":-0.0}"#, #"{"x":5e-324}"#,
+                #"{"x":1.7976931348623157e+308}"#, #"{"x":123456.789}"#, #"{"x":1e+16}"#,
+                #"{"x":null}"#, #"{"x":null}"#, #"{"x":null}"#,
+            ])
         for (line, value) in zip(text.split(separator: "\n"), values) where value.isFinite {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect((object["x"] as? NSNumber)?.doubleValue == value, "\(line)")
@@ -95,14 +101,17 @@ import Testing
 
     @Test("integers at the extremes")
     func integerExtremes() {
-        let table = Table(schema: Schema([Field(name: "n", type: .int64)]), rows: [[.int(.min)], [.int(.max)], [.int(-9)], [.int(10)]])
-        #expect(Fixtures.render(.ndjson, table) == """
-            {"n":-9223372036854775808}
-            {"n":9223372036854775807}
-            {"n":-9}
-            {"n":10}
+        let table = Table(
+            schema: Schema([Field(name: "n", type: .int64)]),
+            rows: [[.int(.min)], [.int(.max)], [.int(-9)], [.int(10)]])
+        #expect(
+            Fixtures.render(.ndjson, table) == """
+                {"n":-9223372036854775808}
+                {"n":9223372036854775807}
+                {"n":-9}
+                {"n":10}
 
-            """)
+                """)
     }
 
     @Test("dates and timestamps outside years 0-9999 fall back to the canonical text")
@@ -110,7 +119,8 @@ import Testing
         let table = Table(
             schema: Schema([Field(name: "d", type: .date), Field(name: "t", type: .timestamp)]),
             rows: [[.date(Int32(CivilDate.days(year: 10000, month: 1, day: 1))), .timestamp(.min)]])
-        let expected = "{\"d\":\"\(CivilDate.format(days: Int32(CivilDate.days(year: 10000, month: 1, day: 1))))\","
+        let expected =
+            "{\"d\":\"\(CivilDate.format(days: Int32(CivilDate.days(year: 10000, month: 1, day: 1))))\","
             + "\"t\":\"\(CivilDate.formatTimestamp(micros: .min))\"}\n"
         #expect(Fixtures.render(.ndjson, table) == expected)
     }
@@ -120,12 +130,14 @@ import Testing
         var rows: [[Value]] = []
         var state: UInt64 = 12345
         for _ in 0..<2000 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let day = Int32(truncatingIfNeeded: Int64(state >> 40) % 2_000_000 - 700_000)
             let micros = Int64(bitPattern: state) / 1000
             rows.append([.date(day), .timestamp(micros), .timestamp(micros / 1_000_000 * 1_000_000)])
         }
-        let schema = Schema([Field(name: "d", type: .date), Field(name: "t", type: .timestamp), Field(name: "s", type: .timestamp)])
+        let schema = Schema([
+            Field(name: "d", type: .date), Field(name: "t", type: .timestamp), Field(name: "s", type: .timestamp),
+        ])
         let text = Fixtures.render(.ndjson, Table(schema: schema, rows: rows))
         let expected = rows.map { row in
             "{\"d\":\"\(row[0])\",\"t\":\"\(row[1])\",\"s\":\"\(row[2])\"}\n"

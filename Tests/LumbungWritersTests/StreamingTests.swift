@@ -18,18 +18,22 @@ import Testing
             let count = min(7_000, rows - start)
             let range = start..<(start + count)
             let strings = range.map { $0 % 7 == 0 ? nil : "nilai \($0 % 50) \"kutip\", koma" }
-            chunks.append(Chunk(columns: [
-                Column.from(range.map { .int(Int64($0)) }, type: .int64),
-                Column.from(range.map { $0 % 11 == 0 ? .null : .float(Double($0) / 8) }, type: .float64),
-                chunks.count % 2 == 0 ? Fixtures.stringColumn(strings) : Fixtures.dictionaryColumn(strings),
-                Column.from(range.map { .date(Int32($0 % 30_000)) }, type: .date),
-            ], count: count))
+            chunks.append(
+                Chunk(
+                    columns: [
+                        Column.from(range.map { .int(Int64($0)) }, type: .int64),
+                        Column.from(range.map { $0 % 11 == 0 ? .null : .float(Double($0) / 8) }, type: .float64),
+                        chunks.count % 2 == 0 ? Fixtures.stringColumn(strings) : Fixtures.dictionaryColumn(strings),
+                        Column.from(range.map { .date(Int32($0 % 30_000)) }, type: .date),
+                    ], count: count))
             start += count
         }
         return Table(schema: schema, chunks: chunks)
     }
 
-    @Test("batches end at row boundaries, stay near the threshold and add up to the whole", arguments: [ResultFormat.csv, .ndjson, .json, .markdown])
+    @Test(
+        "batches end at row boundaries, stay near the threshold and add up to the whole",
+        arguments: [ResultFormat.csv, .ndjson, .json, .markdown])
     func batches(format: ResultFormat) throws {
         let table = Self.bigTable(rows: 30_000)
         let writer = ResultWriter(format: format, options: .init(flushThreshold: 16 * 1024))
@@ -51,8 +55,16 @@ import Testing
         for (index, line) in lines.enumerated() where index % 97 == 0 || index == lines.count - 1 {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect((object["n"] as? NSNumber)?.intValue == index)
-            if index % 11 == 0 { #expect(object["x"] is NSNull) } else { #expect((object["x"] as? NSNumber)?.doubleValue == Double(index) / 8) }
-            if index % 7 == 0 { #expect(object["s"] is NSNull) } else { #expect(object["s"] as? String == "nilai \(index % 50) \"kutip\", koma") }
+            if index % 11 == 0 {
+                #expect(object["x"] is NSNull)
+            } else {
+                #expect((object["x"] as? NSNumber)?.doubleValue == Double(index) / 8)
+            }
+            if index % 7 == 0 {
+                #expect(object["s"] is NSNull)
+            } else {
+                #expect(object["s"] as? String == "nilai \(index % 50) \"kutip\", koma")
+            }
             #expect(object["d"] as? String == CivilDate.format(days: Int32(index % 30_000)))
         }
     }
@@ -61,7 +73,9 @@ import Testing
     func fileHandle(format: ResultFormat) throws {
         let table = Self.bigTable(rows: 10_000)
         let writer = ResultWriter(format: format, options: .init(rowWindow: RowWindow(first: 10, last: 10)))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lumbung-writers-\(UUID().uuidString).out").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lumbung-writers-\(UUID().uuidString).out"
+        ).path
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let handle = try #require(FileHandle(forWritingAtPath: path))
@@ -111,7 +125,7 @@ import Testing
         var state = seed
         var values: [Double] = []
         for _ in 0..<3000 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let value = Double(bitPattern: state)
             values.append(value.isFinite ? value : Double(state >> 12))
         }

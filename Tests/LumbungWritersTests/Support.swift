@@ -17,13 +17,24 @@ enum Fixtures {
     static let micros20240131T0830 = Int64(day20240131) * 86_400_000_000 + (8 * 3600 + 30 * 60) * 1_000_000
 
     /// Every type, a row of nulls, awkward strings, a fractional timestamp and a pre-1970 one.
-    static let everyType = Table(schema: schema, rows: [
-        [.int(1), .float(3.75), .bool(true), .string("Budi Santoso"), .date(day20240131), .timestamp(micros20240131T0830)],
-        [.int(-42), .float(0.1), .bool(false), .string("kata \"baik\", koma"), .date(0), .timestamp(micros20240131T0830 + 500_000)],
-        [.null, .null, .null, .null, .null, .null],
-        [.int(1_234_567), .float(-2.5e-7), .bool(true), .string("baris\nbaru\ttab|pipa"), .date(-1), .timestamp(-1)],
-        [.int(0), .float(1e20), .null, .string("Café 東京 \u{1}"), .null, .null],
-    ])
+    static let everyType = Table(
+        schema: schema,
+        rows: [
+            [
+                .int(1), .float(3.75), .bool(true), .string("Budi Santoso"), .date(day20240131),
+                .timestamp(micros20240131T0830),
+            ],
+            [
+                .int(-42), .float(0.1), .bool(false), .string("kata \"baik\", koma"), .date(0),
+                .timestamp(micros20240131T0830 + 500_000),
+            ],
+            [.null, .null, .null, .null, .null, .null],
+            [
+                .int(1_234_567), .float(-2.5e-7), .bool(true), .string("baris\nbaru\ttab|pipa"), .date(-1),
+                .timestamp(-1),
+            ],
+            [.int(0), .float(1e20), .null, .string("Café 東京 \u{1}"), .null, .null],
+        ])
 
     /// The same strings, nulls included, as a plain and as a dictionary-encoded column.
     static let awkwardStrings: [String?] = [

@@ -72,7 +72,9 @@ import Testing
     func truncation() {
         let long = String(repeating: "abcdefghij", count: 5)
         let table = Table(
-            schema: Schema([Field(name: String(repeating: "h", count: 45), type: .string), Field(name: "cjk", type: .string)]),
+            schema: Schema([
+                Field(name: String(repeating: "h", count: 45), type: .string), Field(name: "cjk", type: .string),
+            ]),
             rows: [[.string(long), .string(String(repeating: "東", count: 30))]])
         let expected = """
              \(String(repeating: "h", count: 39))… | cjk
@@ -93,17 +95,18 @@ import Testing
             schema: Schema([Field(name: "n", type: .int64), Field(name: "teks", type: .string)]),
             rows: (1...100).map { [.int(Int64($0) * 1000), .string("baris \($0)")] })
         let options = ResultWriter.Options(numberStyle: .indonesian, rowWindow: RowWindow(first: 2, last: 2))
-        #expect(Fixtures.render(.table, table, options) == """
-                   n | teks
-            ---------+-----------
-               1.000 | baris 1
-               2.000 | baris 2
-                   … | …
-              99.000 | baris 99
-             100.000 | baris 100
-            (100 rows, 4 shown)
+        #expect(
+            Fixtures.render(.table, table, options) == """
+                       n | teks
+                ---------+-----------
+                   1.000 | baris 1
+                   2.000 | baris 2
+                       … | …
+                  99.000 | baris 99
+                 100.000 | baris 100
+                (100 rows, 4 shown)
 
-            """)
+                """)
         // A window as large as the table shows everything.
         let whole = Fixtures.render(.table, table, .init(rowWindow: RowWindow(first: 60, last: 40)))
         #expect(whole.hasSuffix("(100 rows)\n"))
@@ -114,28 +117,30 @@ import Testing
     func rowWindowAcrossChunks() {
         let table = Fixtures.awkwardTwoChunks()
         let output = Fixtures.render(.table, table, .init(rowWindow: RowWindow(first: 3, last: 2)))
-        #expect(output == """
-              n | teks
-            ----+------------
-              0 |
-              1 |  
-              2 | NULL
-              … | …
-             27 | 2024-01-31
-             28 |   spasi  
-            (58 rows, 5 shown)
+        #expect(
+            output == """
+                  n | teks
+                ----+------------
+                  0 |
+                  1 |  
+                  2 | NULL
+                  … | …
+                 27 | 2024-01-31
+                 28 |   spasi  
+                (58 rows, 5 shown)
 
-            """)
+                """)
     }
 
     @Test("no rows: header and footer; no columns: the footer")
     func emptyShapes() {
-        #expect(Fixtures.render(.table, Fixtures.empty) == """
-             id | skor | aktif | nama | lahir | dibuat
-            ----+------+-------+------+-------+--------
-            (0 rows)
+        #expect(
+            Fixtures.render(.table, Fixtures.empty) == """
+                 id | skor | aktif | nama | lahir | dibuat
+                ----+------+-------+------+-------+--------
+                (0 rows)
 
-            """)
+                """)
         #expect(Fixtures.render(.table, Fixtures.noColumns) == "(2 rows)\n")
     }
 }

@@ -19,7 +19,8 @@ struct CSVEncoder {
         output.buffer.append(0x0a)
         output.rowEnded()
         let prefixes = names.indices.map { $0 == 0 ? [] : [delimiter] }
-        let stitcher = RowStitcher(dialect: .csv(delimiter: delimiter), framing: .init(cellPrefixes: prefixes, rowEnd: [0x0a]))
+        let stitcher = RowStitcher(
+            dialect: .csv(delimiter: delimiter), framing: .init(cellPrefixes: prefixes, rowEnd: [0x0a]))
         stitcher.writeRows(of: table, to: output)
     }
 }

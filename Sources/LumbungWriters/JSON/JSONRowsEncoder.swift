@@ -16,7 +16,8 @@ struct JSONRowsEncoder {
         let prefixes = table.schema.names.enumerated().map { index, name in
             (index == 0 ? [] : [UInt8(ascii: ",")]) + ValueBytes.jsonString(name) + [UInt8(ascii: ":")]
         }
-        var framing = RowStitcher.Framing(rowStart: [UInt8(ascii: "{")], cellPrefixes: prefixes, rowEnd: Array("}\n".utf8))
+        var framing = RowStitcher.Framing(
+            rowStart: [UInt8(ascii: "{")], cellPrefixes: prefixes, rowEnd: Array("}\n".utf8))
         if array {
             framing.rowEnd = [UInt8(ascii: "}")]
             framing.rowSeparator = Array(",\n".utf8)

@@ -29,7 +29,8 @@ enum NumberText {
         let mantissa = parts[0]
         let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         var digits = Array(mantissa.utf8.filter { $0 != UInt8(ascii: ".") })
-        var point = (mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count)
+        var point =
+            (mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count)
             + exponent
         while digits.count > 1, digits[0] == UInt8(ascii: "0") {
             digits.removeFirst()
@@ -67,7 +68,8 @@ enum NumberText {
             integerPart = "0"
             fractionDigits = [UInt8](repeating: UInt8(ascii: "0"), count: -point) + digits
         } else if point >= digits.count {
-            integerPart = String(decoding: digits + [UInt8](repeating: UInt8(ascii: "0"), count: point - digits.count), as: UTF8.self)
+            integerPart = String(
+                decoding: digits + [UInt8](repeating: UInt8(ascii: "0"), count: point - digits.count), as: UTF8.self)
             fractionDigits = []
         } else {
             integerPart = String(decoding: digits[..<point], as: UTF8.self)

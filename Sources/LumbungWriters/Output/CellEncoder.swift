@@ -48,7 +48,11 @@ struct CellEncoder {
         case .int64(let values):
             values.withUnsafeBufferPointer { values in
                 for row in rows {
-                    if let validity, !validity[row] { appendNull() } else { ValueBytes.appendInt(values[row], to: buffer) }
+                    if let validity, !validity[row] {
+                        appendNull()
+                    } else {
+                        ValueBytes.appendInt(values[row], to: buffer)
+                    }
                     batch.endCell()
                 }
             }
@@ -97,7 +101,11 @@ struct CellEncoder {
             guard let dictionaryCells else { return }
             codes.withUnsafeBufferPointer { codes in
                 for row in rows {
-                    if let validity, !validity[row] { appendNull() } else { buffer.append(dictionaryCells.cell(Int(codes[row]))) }
+                    if let validity, !validity[row] {
+                        appendNull()
+                    } else {
+                        buffer.append(dictionaryCells.cell(Int(codes[row])))
+                    }
                     batch.endCell()
                 }
             }

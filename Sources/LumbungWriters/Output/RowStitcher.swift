@@ -82,7 +82,9 @@ struct RowStitcher {
                                         let prefixStart = prefixStarts[columnIndex]
                                         copy(framingBase + prefixStart, prefixStarts[columnIndex + 1] - prefixStart)
                                         let cellStart = cellEnds[columnIndex][row]
-                                        copy(cellBases[columnIndex] + cellStart, cellEnds[columnIndex][row + 1] - cellStart)
+                                        copy(
+                                            cellBases[columnIndex] + cellStart,
+                                            cellEnds[columnIndex][row + 1] - cellStart)
                                     }
                                     copy(framingBase + separatorLength + rowStartLength, rowEndLength)
                                     buffer.advance(out - buffer.end)

@@ -16,7 +16,8 @@ struct HumanCellText {
         if column.isNull(row) { return nil }
         switch column.values {
         case .int64(let values): return NumberText.integer(values[row], style: numberStyle)
-        case .float64(let values): return NumberText.float(values[row], style: numberStyle, maxFractionDigits: maxFractionDigits)
+        case .float64(let values):
+            return NumberText.float(values[row], style: numberStyle, maxFractionDigits: maxFractionDigits)
         case .bool(let values): return values[row] != 0 ? "true" : "false"
         case .string(let strings): return strings[row]
         case .dictionary(let codes, let dictionary): return dictionary[Int(codes[row])]

@@ -55,7 +55,9 @@ struct TextTableEncoder {
         let rightAligned = fields.map { $0.type.isNumeric }
         var widths = headers.map(DisplayWidth.of)
         for row in headRows + tailRows {
-            for (columnIndex, cell) in row.enumerated() { widths[columnIndex] = max(widths[columnIndex], DisplayWidth.of(cell)) }
+            for (columnIndex, cell) in row.enumerated() {
+                widths[columnIndex] = max(widths[columnIndex], DisplayWidth.of(cell))
+            }
         }
         if window.elided { widths = widths.map { max($0, 1) } }
 
