@@ -18,6 +18,8 @@ let package = Package(
     targets: [
         // zlib, the baseline inflater (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libedit's line editing and history, for `lumbung repl` (Debian: libedit-dev).
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // ISA-L's inflate, the fast path: resolved at run time with dlopen, so the package
         // builds and runs without it (see Sources/CIsal/README.md).
         .target(name: "CIsal", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl")]),
@@ -31,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "LumbungCLI",
             dependencies: [
-                "LumbungIO", "LumbungEngine", "LumbungQuery", "LumbungWriters", "LumbungSample",
+                "LumbungIO", "LumbungEngine", "LumbungQuery", "LumbungWriters", "LumbungSample", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]

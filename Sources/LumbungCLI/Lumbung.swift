@@ -5,6 +5,6 @@ struct Lumbung: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumbung",
         abstract: "Analytics for Indonesian civil-service (ASN) data: ingest, query, publish.",
-        subcommands: [InspectCommand.self, SampleCommand.self]
+        subcommands: [QueryCommand.self, ReplCommand.self, InspectCommand.self, SampleCommand.self]
     )
 }
