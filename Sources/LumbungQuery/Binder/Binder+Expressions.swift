@@ -64,7 +64,8 @@ extension Binder {
                 let type = require(inner, [.bool], what: "'not'", result: .bool)
                 return Lowered(expr: .unary(.not, inner.expr), type: type, range: range, hasAggregate: inner.hasAggregate)
             case .negate:
-                let type = require(inner, [.int64, .float64], what: "'-'", result: nil)
+                // `-null` is an integer null, as the engine types it.
+                let type = inner.type == .null ? .known(.int64) : require(inner, [.int64, .float64], what: "'-'", result: nil)
                 return Lowered(expr: .unary(.negate, inner.expr), type: type, range: range, hasAggregate: inner.hasAggregate)
             }
         case .binary(let op, let lhs, let rhs):
@@ -248,7 +249,7 @@ extension Binder {
                 error(.typeMismatch, Messages.operandTypes(verb, text(lhs.range), x, text(rhs.range), y), range, helps: helps)
                 return make(engineOp, .error)
             }
-            return make(engineOp, l == .null && r == .null ? .null : .known(result))
+            return make(engineOp, .known(result))
         }
     }
 

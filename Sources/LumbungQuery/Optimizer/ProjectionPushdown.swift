@@ -33,9 +33,11 @@ enum ProjectionPushdown {
             let pruned = prune(input, needed)
             return kept.isEmpty ? pruned : .derive(pruned, kept)
         case .project(let input, let outputs):
-            let kept = required.map { set in outputs.filter { set.contains($0.name) } } ?? outputs
+            var kept = required.map { set in outputs.filter { set.contains($0.name) } } ?? outputs
+            // Rows still matter when no column does (`summarize n = count()` above): keep one.
+            if kept.isEmpty { kept = Array(outputs.prefix(1)) }
             let needed = Set(kept.flatMap(\.expr.columnNames))
-            return .project(prune(input, needed), kept.isEmpty ? Array(outputs.prefix(1)) : kept)
+            return .project(prune(input, needed), kept)
         case .aggregate(let input, let keys, let aggregates):
             var needed = Set(keys.flatMap(\.expr.columnNames))
             for aggregate in aggregates { needed.formUnion(aggregate.argument?.columnNames ?? []) }
