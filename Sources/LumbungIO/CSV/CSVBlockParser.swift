@@ -99,11 +99,13 @@ struct CSVBlockParser: BlockParser {
         classes.withUnsafeBufferPointer { classTable in
             let table = classTable.baseAddress!
             outputIndex.withUnsafeBufferPointer { outputs in
-                while p < end {
+                /// Tokenises one record (or skips one blank line) at `p`, with every check: quoted
+                /// fields, doubled quotes, misplaced quotes, wrong field counts.
+                func slowRow() {
                     let rowStart = p
                     let rowLine = line
-                    if p[0] == newline { p += 1; line += 1; continue }
-                    if p[0] == cr, p + 1 < end, p[1] == newline { p += 2; line += 1; continue }
+                    if p[0] == newline { p += 1; line += 1; return }
+                    if p[0] == cr, p + 1 < end, p[1] == newline { p += 2; line += 1; return }
                     index.starts.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
                     index.ends.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
                     let rowBase = index.rows * slots
@@ -219,6 +221,63 @@ struct CSVBlockParser: BlockParser {
                         index.rowEnds.append(UInt32(rawEnd - start))
                         index.rows += 1
                     }
+                }
+
+                // The fast path: a scanner yields the delimiters, newlines and quotes 8 bytes at a
+                // time (SWAR); a record without quotes and with the right number of fields is cut
+                // at those positions directly. Anything else (a quote, a blank line, a wrong
+                // field count) is tokenised again by `slowRow`, which reports it.
+                var scanner = StructuralScanner(end: end, delimiter: delimiter, newline: newline, quote: quote)
+                scanner.reset(at: p)
+                /// Tokenises one plain record at `p`; false (with `p`, `line` unchanged) to leave it to `slowRow`.
+                func fastRow() -> Bool {
+                    let rowStart = p
+                    if p[0] == newline || p[0] == cr { return false }
+                    index.starts.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
+                    index.ends.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
+                    let rowBase = index.rows * slots
+                    let starts = index.starts.base + rowBase
+                    let ends = index.ends.base + rowBase
+                    var field = 0
+                    var fieldStart = p
+                    while true {
+                        let at = scanner.next()
+                        let byte = at < end ? at[0] : newline
+                        if byte == quote { return false }
+                        var fieldEnd = at
+                        if byte == newline, fieldEnd > fieldStart, fieldEnd[-1] == cr { fieldEnd -= 1 }
+                        if field < columnCount {
+                            let slot = outputs[field]
+                            if slot >= 0 {
+                                starts[slot] = UInt32(fieldStart - start)
+                                ends[slot] = UInt32(fieldEnd - start)
+                            }
+                        }
+                        field += 1
+                        if byte == delimiter {
+                            fieldStart = at + 1
+                            continue
+                        }
+                        guard field == columnCount else { return false }
+                        var rawEnd = at
+                        if rawEnd > rowStart, rawEnd[-1] == cr { rawEnd -= 1 }
+                        index.rowLines.append(Int32(line))
+                        index.rowStarts.append(UInt32(rowStart - start))
+                        index.rowEnds.append(UInt32(rawEnd - start))
+                        index.rows += 1
+                        if at < end {
+                            p = at + 1
+                            line += 1
+                        } else {
+                            p = end
+                        }
+                        return true
+                    }
+                }
+                while p < end {
+                    if fastRow() { continue }
+                    slowRow()
+                    scanner.reset(at: p)
                 }
             }
         }
@@ -491,5 +550,66 @@ final class CardinalityHints: @unchecked Sendable {
         lock.lock()
         high.insert(slot)
         lock.unlock()
+    }
+}
+
+/// Yields, in order, the positions of the delimiter, newline and quote bytes of a buffer, finding
+/// them 16 bytes at a time with SIMD compares (SSE2 on x86-64) folded into a bit per byte.
+struct StructuralScanner {
+    let end: UnsafePointer<UInt8>
+    let delimiters: SIMD16<UInt8>
+    let newlines: SIMD16<UInt8>
+    let quotes: SIMD16<UInt8>
+    /// Start of the current 16-byte window.
+    private var window: UnsafePointer<UInt8>
+    /// One bit per structural byte of the window not yet returned.
+    private var mask: UInt32 = 0
+
+    init(end: UnsafePointer<UInt8>, delimiter: UInt8, newline: UInt8, quote: UInt8) {
+        self.end = end
+        delimiters = SIMD16(repeating: delimiter)
+        newlines = SIMD16(repeating: newline)
+        quotes = SIMD16(repeating: quote)
+        window = end
+    }
+
+    /// Restarts the scan at `position`.
+    mutating func reset(at position: UnsafePointer<UInt8>) {
+        window = position
+        mask = position < end ? structural(at: position) : 0
+    }
+
+    /// The next structural byte's position, or `end` when there is none.
+    @inline(__always)
+    mutating func next() -> UnsafePointer<UInt8> {
+        while mask == 0 {
+            window += 16
+            if window >= end { return end }
+            mask = structural(at: window)
+        }
+        let position = window + mask.trailingZeroBitCount
+        mask &= mask &- 1
+        return position
+    }
+
+    @inline(__always)
+    private func structural(at position: UnsafePointer<UInt8>) -> UInt32 {
+        let available = end - position
+        let bytes: SIMD16<UInt8>
+        var valid: UInt32 = 0xFFFF
+        if available >= 16 {
+            bytes = UnsafeRawPointer(position).loadUnaligned(as: SIMD16<UInt8>.self)
+        } else {
+            var padded = SIMD16<UInt8>(repeating: 0)
+            withUnsafeMutableBytes(of: &padded) { $0.copyMemory(from: UnsafeRawBufferPointer(start: position, count: available)) }
+            bytes = padded
+            valid = (1 << UInt32(available)) &- 1
+        }
+        let hits = (bytes .== delimiters) .| (bytes .== newlines) .| (bytes .== quotes)
+        // Each lane is 0x00 or 0xFF: gather the top bit of each byte into 8 bits per half.
+        let lanes = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0x80, where: hits), to: SIMD2<UInt64>.self)
+        let low = (lanes[0] &* 0x0002_0408_1020_4081) >> 56
+        let high = (lanes[1] &* 0x0002_0408_1020_4081) >> 56
+        return (UInt32(truncatingIfNeeded: low) | UInt32(truncatingIfNeeded: high) << 8) & valid
     }
 }
