@@ -14,7 +14,8 @@ import Testing
 struct ConformanceTests {
     @Test("golden file", arguments: ConformanceSuite.files)
     func golden(_ path: String) throws {
-        let file = try GoldenFile(path: path, text: String(contentsOf: ConformanceSuite.root.appendingPathComponent(path), encoding: .utf8))
+        let file = try GoldenFile(
+            path: path, text: String(contentsOf: ConformanceSuite.root.appendingPathComponent(path), encoding: .utf8))
         ConformanceCheck(file: file).run()
     }
 
@@ -30,7 +31,8 @@ struct ConformanceTests {
         var covered = Set<String>()
         for path in ConformanceSuite.files {
             let file = try GoldenFile(
-                path: path, text: String(contentsOf: ConformanceSuite.root.appendingPathComponent(path), encoding: .utf8))
+                path: path,
+                text: String(contentsOf: ConformanceSuite.root.appendingPathComponent(path), encoding: .utf8))
             covered.formUnion((file.errors + file.warnings).map(\.id))
         }
         let missing = DiagnosticID.catalogue.map(\.description).filter { !covered.contains($0) }
@@ -48,7 +50,8 @@ enum ConformanceSuite {
     }()
 
     /// Where the files live in the source tree (for failures that point at `file:line`).
-    static let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Conformance")
+    static let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Conformance")
 
     /// Paths of every `.lqt` file relative to `root`, sorted.
     static let files: [String] = {
@@ -105,7 +108,9 @@ struct GoldenFile {
     var expectLine = 1
     var queryLine = 1
 
-    static let sectionNames = ["sources", "params", "param", "query", "sql", "expect", "error", "message", "warning", "nowarning"]
+    static let sectionNames = [
+        "sources", "params", "param", "query", "sql", "expect", "error", "message", "warning", "nowarning",
+    ]
 
     struct FormatError: Error, CustomStringConvertible {
         var description: String
@@ -125,14 +130,17 @@ struct GoldenFile {
             let key = Self.sectionNames.first { line.hasPrefix($0 + ":") }
             if key == nil {
                 switch section {
-                case .query: queryLines.append(line); continue
+                case .query:
+                    queryLines.append(line)
+                    continue
                 case .sql: continue
                 case .expect:
                     let cells = line.components(separatedBy: "\t")
                     if columns == nil {
                         columns = try cells.map { cell in
                             guard let colon = cell.lastIndex(of: ":") else {
-                                throw FormatError(description: "\(path):\(fileLine): header cell '\(cell)' is not name:type")
+                                throw FormatError(
+                                    description: "\(path):\(fileLine): header cell '\(cell)' is not name:type")
                             }
                             return (Self.unescape(String(cell[..<colon])), String(cell[cell.index(after: colon)...]))
                         }
@@ -156,18 +164,24 @@ struct GoldenFile {
             case "sources":
                 for item in rest.split(separator: " ") {
                     let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw FormatError(description: "\(path):\(fileLine): bad source '\(item)'") }
+                    guard parts.count == 2 else {
+                        throw FormatError(description: "\(path):\(fileLine): bad source '\(item)'")
+                    }
                     sources.append((parts[0], parts[1]))
                 }
             case "params":
                 for item in rest.split(separator: " ") {
                     let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw FormatError(description: "\(path):\(fileLine): bad param '\(item)'") }
+                    guard parts.count == 2 else {
+                        throw FormatError(description: "\(path):\(fileLine): bad param '\(item)'")
+                    }
                     parameters[parts[0]] = parts[1]
                 }
             case "param":
                 let parts = rest.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw FormatError(description: "\(path):\(fileLine): bad param '\(rest)'") }
+                guard parts.count == 2 else {
+                    throw FormatError(description: "\(path):\(fileLine): bad param '\(rest)'")
+                }
                 parameters[parts[0]] = parts[1]
             case "query":
                 section = .query
@@ -190,7 +204,11 @@ struct GoldenFile {
                 guard let last = lastDiagnostic else {
                     throw FormatError(description: "\(path):\(fileLine): message: without an error: or warning: line")
                 }
-                if last.isError { errors[last.index].messages.append(rest) } else { warnings[last.index].messages.append(rest) }
+                if last.isError {
+                    errors[last.index].messages.append(rest)
+                } else {
+                    warnings[last.index].messages.append(rest)
+                }
             case "nowarning":
                 absentWarnings.append((rest, fileLine))
             default:
@@ -199,7 +217,8 @@ struct GoldenFile {
         }
         query = queryLines.joined(separator: "\n")
         if errors.isEmpty && columns == nil {
-            throw FormatError(description: "\(path): no expect: block and no error: line (run scripts/golden-from-duckdb.py)")
+            throw FormatError(
+                description: "\(path): no expect: block and no error: line (run scripts/golden-from-duckdb.py)")
         }
         if !errors.isEmpty && columns != nil {
             throw FormatError(description: "\(path): both error: lines and an expect: block")
@@ -265,7 +284,8 @@ struct ConformanceCheck {
     }
 
     func fail(_ message: String, line: Int? = nil) {
-        let text = "\(file.path): \(message)\n--- query ---\n\(file.query)\n"
+        let text =
+            "\(file.path): \(message)\n--- query ---\n\(file.query)\n"
             + (file.parameters.isEmpty ? "" : "--- parameters --- \(file.parameters.sorted { $0.key < $1.key })\n")
         Issue.record(Comment(rawValue: text), sourceLocation: location(line ?? file.queryLine))
     }
@@ -282,16 +302,17 @@ struct ConformanceCheck {
         do {
             let result = try runner.run(file.query, parameters: file.parameters)
             if !file.errors.isEmpty {
+                let rows = "\(result.table.rowCount) rows:\n\(render(result.table))"
                 fail(
-                    "expected \(file.errors.map(\.description).joined(separator: "; ")), but the query ran and returned "
-                        + "\(result.table.rowCount) rows:\n\(render(result.table))", line: file.errors[0].fileLine)
+                    "expected \(expectedErrors), but the query ran and returned \(rows)", line: file.errors[0].fileLine)
                 return
             }
             checkWarnings(result.warnings)
             checkTable(result.table)
         } catch let error as QueryError {
             if file.errors.isEmpty {
-                fail("expected rows, but the query failed:\n\(error.diagnostics.map(\.description).joined(separator: "\n"))")
+                let diagnostics = error.diagnostics.map(\.description).joined(separator: "\n")
+                fail("expected rows, but the query failed:\n\(diagnostics)")
                 return
             }
             checkErrors(error.diagnostics)
@@ -300,7 +321,8 @@ struct ConformanceCheck {
             // Runtime errors (integer overflow …) are not QueryErrors; only `error: *` accepts them.
             let text = String(describing: error)
             guard let expected = file.errors.first, file.errors.count == 1, expected.id == "*" else {
-                fail("expected \(file.errors.isEmpty ? "rows" : file.errors.map(\.description).joined(separator: "; ")), but the query threw \(type(of: error)): \(text)")
+                let expected = file.errors.isEmpty ? "rows" : expectedErrors
+                fail("expected \(expected), but the query threw \(type(of: error)): \(text)")
                 return
             }
             for message in expected.messages where !text.contains(message) {
@@ -308,6 +330,8 @@ struct ConformanceCheck {
             }
         }
     }
+
+    private var expectedErrors: String { file.errors.map(\.description).joined(separator: "; ") }
 
     private func matches(_ expected: ExpectedDiagnostic, _ actual: Diagnostic) -> Bool {
         if expected.id != "*" && actual.id.description != expected.id { return false }
@@ -328,13 +352,16 @@ struct ConformanceCheck {
         let ids = Set(file.errors.map(\.id))
         if !ids.contains("*") {
             for extra in actual where !ids.contains(extra.id.description) {
-                fail("unexpected error \(extra) (expected only \(ids.sorted().joined(separator: ", ")))", line: file.errors[0].fileLine)
+                fail(
+                    "unexpected error \(extra) (expected only \(ids.sorted().joined(separator: ", ")))",
+                    line: file.errors[0].fileLine)
             }
         }
     }
 
     func checkWarnings(_ warnings: [Diagnostic]) {
-        for expected in file.warnings where !warnings.contains(where: { $0.severity == .warning && matches(expected, $0) }) {
+        for expected in file.warnings
+        where !warnings.contains(where: { $0.severity == .warning && matches(expected, $0) }) {
             fail("expected warning \(expected); warnings:\n\(list(warnings))", line: expected.fileLine)
         }
         for (id, line) in file.absentWarnings where warnings.contains(where: { $0.id.description == id }) {
@@ -345,7 +372,9 @@ struct ConformanceCheck {
     // MARK: Rows
 
     func render(_ table: Table) -> String {
-        var lines = [table.schema.fields.map { "\(GoldenFile.escape($0.name)):\($0.type.rawValue)" }.joined(separator: "\t")]
+        var lines = [
+            table.schema.fields.map { "\(GoldenFile.escape($0.name)):\($0.type.rawValue)" }.joined(separator: "\t")
+        ]
         for row in table.rows() { lines.append(row.map(Self.text).joined(separator: "\t")) }
         return lines.joined(separator: "\n")
     }
@@ -389,9 +418,9 @@ struct ConformanceCheck {
         let both = "\n--- expected (from DuckDB) ---\n\(renderExpected())\n--- actual ---\n\(render(table))"
         let actualColumns = table.schema.fields.map { ($0.name, $0.type.rawValue) }
         if actualColumns.map(\.0) != columns.map(\.name) || actualColumns.map(\.1) != columns.map(\.type) {
-            fail(
-                "columns differ: expected \(columns.map { "\($0.name):\($0.type)" }), got \(actualColumns.map { "\($0.0):\($0.1)" })"
-                    + both, line: file.expectLine + 1)
+            let expected = columns.map { "\($0.name):\($0.type)" }
+            let actual = actualColumns.map { "\($0.0):\($0.1)" }
+            fail("columns differ: expected \(expected), got \(actual)" + both, line: file.expectLine + 1)
             return
         }
         let rows = table.rows()
@@ -416,13 +445,16 @@ struct ConformanceCheck {
                     Self.sameCell(pair.0, pair.1, type: column.type)
                 }
             if !same {
+                let got = actual.map(Self.text).joined(separator: "\t")
                 problems.append(
-                    "row \(index + 1): expected \(expected.joined(separator: "\t"))\n        got      \(actual.map(Self.text).joined(separator: "\t"))")
+                    "row \(index + 1): expected \(expected.joined(separator: "\t"))\n        got      \(got)")
                 firstLine = firstLine ?? file.rowLines[index]
             }
         }
         if !problems.isEmpty {
-            let shown = problems.prefix(10).joined(separator: "\n") + (problems.count > 10 ? "\n… \(problems.count - 10) more" : "")
+            let shown =
+                problems.prefix(10).joined(separator: "\n")
+                + (problems.count > 10 ? "\n… \(problems.count - 10) more" : "")
             fail("rows differ (\(rows.count) rows, expected \(file.rows.count)):\n\(shown)" + both, line: firstLine)
         }
     }
