@@ -137,10 +137,11 @@ import Testing
         let input = """
             .tables
             .schema kinerja
-            from layanan |
-              summarize n = count() by kanal |
-              sort -n
-            from layanann
+            from layanan
+            summarize n = count()
+                   by kanal
+            sort -n
+            from layanann;
             .format csv
             .timer off
             from pegawai | summarize n = count()

@@ -101,7 +101,7 @@ struct DiagnosticTests {
                          message: "expected 'null' or 'not null', found 'nul'")
         expectDiagnostic("from x | where a in 1️⃣32️⃣", .unexpectedToken)
         expectDiagnostic("from x | take 1️⃣x2️⃣", .unexpectedToken, message: "expected a whole number, found 'x'")
-        expectDiagnostic("from x | take 1️⃣-2️⃣1", .unexpectedToken)
+        expectDiagnostic("from x | take 1️⃣-2️⃣x", .unexpectedToken)
         expectDiagnostic("from 1️⃣422️⃣", .unexpectedToken)
         expectDiagnostic("from x | join p 1️⃣no2️⃣ nip", .unexpectedToken)
         expectDiagnostic("from x | sort 1️⃣\"a\"2️⃣", .unexpectedToken)

@@ -12,8 +12,9 @@ struct ReplCommand: ParsableCommand {
         commandName: "repl",
         abstract: "Ask LQ questions interactively, with line editing, history and timing.",
         discussion: """
-            A query runs when it is complete: end a line with '|', ',' or an operator, or leave a
-            bracket open, to go on to the next line; or type a blank line after several lines.
+            At the terminal a query runs as soon as it is complete: end a line with '|', ',' or an
+            operator, or leave a bracket open, to go on to the next line. Pasted text and scripts on
+            stdin are gathered until a blank line, a ';' or the next 'from'.
             Commands: .tables, .schema [NAME], .format FORMAT, .numbers plain|id, .timer on|off,
             .explain QUERY, .help, .quit. History is kept in ~/.lumbung_history.
             """)
@@ -48,32 +49,42 @@ struct ReplCommand: ParsableCommand {
             print("Lumbung LQ — .help for help, .tables for the sources, Ctrl-D to leave.")
         }
         var buffer: [String] = []
-        while let line = reader.readLine(prompt: buffer.isEmpty ? "lq> " : "..> ") {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if buffer.isEmpty {
-                if trimmed.isEmpty { continue }
-                if trimmed.hasPrefix(".") {
-                    reader.remember(trimmed)
-                    if !repl.command(trimmed) { break }
-                    continue
-                }
-            }
-            if trimmed.isEmpty {
-                // A blank line ends a query typed over several lines.
-                let text = buffer.joined(separator: "\n")
-                buffer = []
-                reader.remember(text)
-                repl.query(text)
-                continue
-            }
-            buffer.append(line)
+        func flush() {
+            guard !buffer.isEmpty else { return }
             let text = buffer.joined(separator: "\n")
-            if Repl.isIncomplete(text) { continue }
             buffer = []
             reader.remember(text)
             repl.query(text)
         }
-        if !buffer.isEmpty { repl.query(buffer.joined(separator: "\n")) }
+        while let line = reader.readLine(prompt: buffer.isEmpty ? "lq> " : "..> ") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix(".") {
+                flush()
+                reader.remember(trimmed)
+                if !repl.command(trimmed) { return }
+                continue
+            }
+            if trimmed.isEmpty {
+                flush()  // A blank line ends a query typed over several lines.
+                continue
+            }
+            // Every query starts with `from`: a new one ends the one before.
+            if Repl.startsQuery(trimmed) { flush() }
+            if trimmed.hasSuffix(";") {
+                var withoutSemicolon = line
+                while let last = withoutSemicolon.last, last == ";" || last.isWhitespace { withoutSemicolon.removeLast() }
+                buffer.append(withoutSemicolon)
+                flush()
+                continue
+            }
+            buffer.append(line)
+            // Typed at a terminal, a complete query runs at once; pasted lines (more input already
+            // waiting) and scripts are gathered until a blank line, a ';', the next 'from' or the end.
+            if reader.isInteractive, !reader.hasPendingInput, !Repl.isIncomplete(buffer.joined(separator: "\n")) {
+                flush()
+            }
+        }
+        flush()
         if reader.isInteractive { print("") }
     }
 }
@@ -92,6 +103,12 @@ struct Repl {
         self.parameters = parameters
         self.interactive = interactive
         format = .table
+    }
+
+    /// Whether a line starts a new query (`from …`).
+    static func startsQuery(_ line: String) -> Bool {
+        let word = line.prefix { $0.isLetter }
+        return word.lowercased() == "from" && (line.count == 4 || line.dropFirst(4).first?.isWhitespace == true)
     }
 
     /// Whether `text` stops mid-query: an open bracket, or a trailing `|`, `,` or operator.
@@ -212,7 +229,8 @@ struct Repl {
 
     static let help = """
         Type an LQ query; it runs when it is complete. Continue on the next line by ending a line
-        with '|', ',' or an operator, or by leaving a bracket open; a blank line ends a long query.
+        with '|', ',' or an operator, or by leaving a bracket open. Pasted queries of several lines
+        run at the blank line, ';' or 'from' that follows them.
           from layanan | summarize n = count() by kanal | sort -n
         Commands:
           .tables              the sources and their files

@@ -34,4 +34,10 @@ final class LineReader {
     }
 
     var isInteractive: Bool { interactive }
+
+    /// Whether more input is already waiting (pasted lines), without blocking.
+    var hasPendingInput: Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
+    }
 }

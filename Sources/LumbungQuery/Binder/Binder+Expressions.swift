@@ -38,8 +38,7 @@ extension Binder {
             return constant(literal, range: range) ?? failed
         case .parameter(let name):
             guard let literal = parameters[name.text] else {
-                error(.missingParameter, Messages.missingParameter(name.text), range,
-                      helps: [Messages.helpGiveParameter(name.text)])
+                reportMissingParameter(name.text, range)
                 return failed
             }
             return constant(literal, range: range) ?? failed
@@ -105,8 +104,7 @@ extension Binder {
             case .parameter(let name):
                 literal = parameters[name.text]
                 if literal == nil {
-                    error(.missingParameter, Messages.missingParameter(name.text), periodExpr.range,
-                          helps: [Messages.helpGiveParameter(name.text)])
+                    reportMissingParameter(name.text, periodExpr.range)
                     return failed
                 }
             default: break
@@ -171,8 +169,11 @@ extension Binder {
         case (.null, let other), (let other, .null): return other
         case (.known(let x), .known(let y)):
             if let common = Self.widened(x, y) { return .known(common) }
-            error(.typeMismatch, Messages.operandTypes(("compare", "membandingkan"), text(lhs.range), x, text(rhs.range), y),
-                  range, helps: [Messages.helpConvert])
+            let comparison = ["'=='", "'!='", "'<'", "'<='", "'>'", "'>='", "'in'"].contains(what)
+            let message = comparison
+                ? Messages.operandTypes(("compare", "membandingkan"), text(lhs.range), x, text(rhs.range), y)
+                : Messages.mixedTypes(what, x, y) + Messages.operands(text(lhs.range), text(rhs.range))
+            error(.typeMismatch, message, range, helps: [Messages.helpConvert])
             return .error
         }
     }
@@ -246,6 +247,9 @@ extension Binder {
                 var helps: [Message] = []
                 if op == .add, x == .string || y == .string { helps.append(Messages.helpConcat) }
                 if op == .remainder { helps.append(Messages.helpRemainder) }
+                if op == .subtract, [DataType.date, .timestamp].contains(x), [DataType.date, .timestamp].contains(y) {
+                    helps.append(Messages.helpDaysBetween(text(lhs.range), text(rhs.range)))
+                }
                 error(.typeMismatch, Messages.operandTypes(verb, text(lhs.range), x, text(rhs.range), y), range, helps: helps)
                 return make(engineOp, .error)
             }
@@ -271,6 +275,15 @@ extension Binder {
             case .summarize(let collector):
                 return aggregate(function, arguments, in: scope, collector: collector, range: range)
             }
+        }
+        if !FunctionCatalogue.special.contains(function), ScalarFunction.named(function) == nil {
+            diagnostics.append(Diagnostic.unknownName(.function, name.text, range: name.range,
+                                                      candidates: FunctionCatalogue.all))
+            // Still check the arguments' names, but a bare column is no mistake of its own here.
+            var inner = context
+            if case .summarize = context { inner = .insideAggregate }
+            for argument in arguments { _ = lower(argument, in: scope, context: inner) }
+            return failed
         }
         let lowered = arguments.map { lower($0, in: scope, context: context) }
         let hasAggregate = lowered.contains { $0.hasAggregate }
@@ -422,6 +435,13 @@ extension Binder {
             aggregateFunction = function == "share" ? .share : .countIf
             resultType = function == "share" ? .float64 : .int64
         case "sum":
+            if argumentType == .bool, let argument {
+                error(.typeMismatch,
+                      Messages.argumentType(function, needs: Messages.kindName([.int64, .float64]),
+                                            operand: text(argument.range), is: .bool),
+                      argument.range, helps: [Messages.helpCountIf(text(argument.range))])
+                return failed
+            }
             guard need([.int64, .float64]) else { return failed }
             aggregateFunction = .sum
             resultType = argumentType ?? .int64

@@ -29,6 +29,8 @@ struct Binder {
     let catalog: Catalog
     let source: [UInt8]
     var parameters: [String: Literal]
+    /// Parameters whose value was already reported as invalid: their uses are not reported again.
+    var failedParameters = Set<String>()
     var diagnostics: [Diagnostic] = []
     /// Physical names of columns whose type is unknown because of an earlier error.
     var poisoned = Set<String>()
@@ -56,6 +58,12 @@ struct Binder {
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.isError } }
+
+    /// Reports `$name` without a value (unless its value was already reported as invalid).
+    mutating func reportMissingParameter(_ name: String, _ range: SourceRange) {
+        guard !failedParameters.contains(name) else { return }
+        error(.missingParameter, Messages.missingParameter(name), range, helps: [Messages.helpGiveParameter(name)])
+    }
 
     // MARK: - Steps
 
@@ -123,7 +131,7 @@ struct Binder {
                 let name = item.outputName ?? text(item.value.range)
                 if columns.contains(where: { $0.name == name }) {
                     error(.duplicateColumn, Messages.duplicateColumn(name), (item.alias?.range ?? item.range),
-                          helps: [Messages.helpNameColumn("\(name)_2 = \(text(item.value.range))")])
+                          helps: [Messages.helpRename(name, text(item.value.range))])
                     continue
                 }
                 var tables: [String] = []
@@ -178,8 +186,7 @@ struct Binder {
         case .literal(let value): literal = value
         case .parameter(let name):
             guard let value = parameters[name.text] else {
-                error(.missingParameter, Messages.missingParameter(name.text), expr.range,
-                      helps: [Messages.helpGiveParameter(name.text)])
+                reportMissingParameter(name.text, expr.range)
                 return nil
             }
             literal = value
@@ -216,8 +223,7 @@ struct Binder {
         case .parameter(let parameter):
             range = parameter.range
             guard let value = parameters[parameter.text] else {
-                error(.missingParameter, Messages.missingParameter(parameter.text), range,
-                      helps: [Messages.helpGiveParameter(parameter.text)])
+                reportMissingParameter(parameter.text, range)
                 return nil
             }
             let text: String

@@ -228,3 +228,24 @@ extension Messages {
         return Message("available columns: \(list)", id: "kolom yang tersedia: \(list)")
     }
 }
+
+extension Messages {
+    /// ` ('a' and 'b')`, appended to a mixed-types message.
+    public static func operands(_ a: String, _ b: String) -> Message {
+        Message(" ('\(a)' and '\(b)')", id: " ('\(a)' dan '\(b)')")
+    }
+
+    public static func helpDaysBetween(_ later: String, _ earlier: String) -> Message {
+        Message("for the days between two dates use days_between(\(earlier), \(later))",
+                id: "untuk jumlah hari antara dua tanggal gunakan days_between(\(earlier), \(later))")
+    }
+
+    public static func helpCountIf(_ condition: String) -> Message {
+        Message("to count the rows where it is true use count_if(\(condition)), or share(\(condition)) for the share",
+                id: "untuk menghitung baris yang bernilai true gunakan count_if(\(condition)), atau share(\(condition)) untuk proporsinya")
+    }
+
+    public static func helpRename(_ name: String, _ value: String) -> Message {
+        Message("give one of them another name: \(name)_2 = \(value)", id: "beri salah satunya nama lain: \(name)_2 = \(value)")
+    }
+}

@@ -4,7 +4,9 @@ import LumbungCore
 /// `@2024-01-01` a date, `@2024-Q1` a period, `true`/`false` a boolean, anything else a string),
 /// or converted to the type a `param` line declares; a declared default fills a missing value.
 enum Parameters {
-    static func resolve(_ query: Query, given: [String: String], diagnostics: inout [Diagnostic]) -> [String: Literal] {
+    /// The values by name; `failed` names the parameters whose value was reported as invalid.
+    static func resolve(_ query: Query, given: [String: String], diagnostics: inout [Diagnostic],
+                        failed: inout Set<String>) -> [String: Literal] {
         var values: [String: Literal] = [:]
         for (name, text) in given { values[name] = literal(text) }
         for declaration in query.parameters {
@@ -14,6 +16,8 @@ enum Parameters {
                     diagnostics.append(Diagnostic(
                         .invalidParameter, Messages.invalidParameter(name, text, declaration.type),
                         range: declaration.range))
+                    values[name] = nil
+                    failed.insert(name)
                     continue
                 }
                 values[name] = value

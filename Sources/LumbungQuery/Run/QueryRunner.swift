@@ -95,11 +95,13 @@ public struct QueryRunner: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let parsed = Parser.parse(text)
         var diagnostics = parsed.diagnostics
-        let values = Parameters.resolve(parsed.query, given: parameters, diagnostics: &diagnostics)
+        var failed = Set<String>()
+        let values = Parameters.resolve(parsed.query, given: parameters, diagnostics: &diagnostics, failed: &failed)
         if parsed.hasErrors || parsed.query.steps.isEmpty {
             throw QueryError(diagnostics: diagnostics)
         }
         var binder = Binder(catalog: catalog, source: text, parameters: values)
+        binder.failedParameters = failed
         let bound = try binder.bind(parsed.query)
         diagnostics += binder.diagnostics
         guard let (plan, _) = bound, !diagnostics.contains(where: \.isError) else {
@@ -137,6 +139,16 @@ public struct QueryRunner: Sendable {
             stats.scans.append((scan.name, read.table.schema.count, scan.schema.count, read.table.rowCount))
             readWarnings += read.warnings
         }
+        // Which columns of each scan-time condition hold nulls, so a nulls warning names only those.
+        var nullable: [Int: Set<String>] = [:]
+        for (scan, read) in zip(scans, reads) {
+            for filter in scan.filters {
+                nullable[filter.tag] = Set(filter.predicate.columnNames.filter { name in
+                    guard let index = read.table.schema.index(of: name) else { return true }
+                    return read.table.chunks.contains { $0.columns[index].nullCount > 0 }
+                })
+            }
+        }
         readStart = DispatchTime.now().uptimeNanoseconds
         let context = ExecutionContext(threadCount: options.threads, memoryBudget: options.memoryBudget)
         let physical = Planner.physical(prepared.plan, tables: reads.map(\.table))
@@ -144,7 +156,7 @@ public struct QueryRunner: Sendable {
         stats.executeSeconds = Double(DispatchTime.now().uptimeNanoseconds - readStart) / 1e9
         stats.peakMemoryBytes = context.peakMemoryBytes
         stats.operators = context.operatorProfiles
-        let warnings = prepared.warnings + Self.warnings(context.observations, prepared)
+        let warnings = prepared.warnings + Self.warnings(context.observations, prepared, nullable: nullable)
         return QueryResult(table: table, warnings: Self.ordered(warnings), readWarnings: readWarnings, stats: stats)
     }
 
@@ -216,13 +228,17 @@ public struct QueryRunner: Sendable {
         }
     }
 
-    private static func warnings(_ observations: [OperatorObservation], _ prepared: PreparedQuery) -> [Diagnostic] {
+    private static func warnings(_ observations: [OperatorObservation], _ prepared: PreparedQuery,
+                                 nullable: [Int: Set<String>]) -> [Diagnostic] {
         var result: [Diagnostic] = []
         for observation in observations {
             switch observation {
             case .filter(let tag, _, let nullRows):
                 guard nullRows > 0, let filter = prepared.filters[tag] else { continue }
-                let plain = filter.columnNames
+                var plain = filter.columnNames
+                if let columns = nullable[tag] {
+                    plain = plain.filter { columns.contains($0) || columns.contains(String($0.split(separator: ".").last ?? "")) }
+                }
                 result.append(Diagnostic(
                     .nullsDropped, Messages.nullsDropped(nullRows, plain), severity: .warning, range: filter.range,
                     helps: [Diagnostic.Note(Messages.helpKeepNulls(plain.first))]))

@@ -182,6 +182,13 @@ extension Parser {
             case .parameter:
                 advance()
                 count = Expr(.parameter(Name(token.value, range: token.range)), range: token.range)
+            case .minus where peek().kind == .integer:
+                // `take -1`: parsed, so the binder can say what is wrong with it.
+                advance()
+                let number = current
+                advance()
+                let literal = Expr(.literal(.integer(Int64(number.text) ?? 0)), range: number.range)
+                count = Expr(.unary(.negate, literal), range: token.range.union(number.range))
             default:
                 try fail(expected: Messages.anInteger)
             }
@@ -239,11 +246,23 @@ extension Parser {
             let value = try parseExpression()
             return Assignment(name: name, value: value, range: range(from: start))
         }
+        let before = diagnostics.count
         let value = try parseExpression()
         let written = text(value.range)
-        report(.unnamedColumn, Messages.unnamedColumn, value.range,
-               helps: [Diagnostic.Note(Messages.helpNameColumn(written))])
+        // A value that already has an error (a bad character, an unclosed name) is not reported twice.
+        if diagnostics.count == before, !hasDiagnostic(within: value.range) {
+            report(.unnamedColumn, Messages.unnamedColumn, value.range,
+                   helps: [Diagnostic.Note(Messages.helpNameColumn(written))])
+        }
         return nil
+    }
+
+    /// Whether an error was already reported inside `range` (by the lexer, say).
+    func hasDiagnostic(within range: SourceRange) -> Bool {
+        diagnostics.contains { diagnostic in
+            guard diagnostic.isError, let at = diagnostic.range else { return false }
+            return at.start.offset >= range.start.offset && at.start.offset <= range.end.offset
+        }
     }
 
     /// `NAME`, `table.NAME` or `NAME = EXPR`.
@@ -255,8 +274,9 @@ extension Parser {
             let value = try parseExpression()
             return SelectItem(alias: alias, value: value, range: range(from: start))
         }
+        let before = diagnostics.count
         let value = try parseExpression()
-        if case .column = value.kind {} else {
+        if case .column = value.kind {} else if diagnostics.count == before, !hasDiagnostic(within: value.range) {
             report(.unnamedColumn, Messages.unnamedColumn, value.range,
                    helps: [Diagnostic.Note(Messages.helpNameColumn(text(value.range)))])
         }
