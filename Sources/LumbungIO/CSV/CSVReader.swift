@@ -81,13 +81,16 @@ enum CSVReader {
         var (table, warnings) = TableReader.assemble(output.blocks, knownNames: outputNames, finalTypes: finalTypes)
         warnings += output.blocks.flatMap(\.warnings)
         let rejects = output.blocks.flatMap(\.rejects)
-        let rejectsPath = try TableReader.settleRejects(rejects, rows: table.rowCount, path: path, options: options)
+        let filtered = output.blocks.reduce(0) { $0 + $1.filteredRows }
+        let rejectsPath = try TableReader.settleRejects(rejects, rows: table.rowCount + filtered, path: path, options: options)
         if table.chunks.isEmpty { table.chunks = [] }
-        return ReadResult(
+        var result = ReadResult(
             path: path, table: table, format: .csv, compression: reader.compression, gzipBackend: reader.backend,
             dialect: dialect, rejects: rejects, rejectsPath: rejectsPath, warnings: warnings,
             compressedBytes: reader.fileSize, decompressedBytes: reader.decompressedBytes, gzipMembers: reader.members,
             seconds: 0)
+        result.filteredRows = filtered
+        return result
     }
 
     /// Column names from the header record: trimmed, non-empty, unique, valid UTF-8.

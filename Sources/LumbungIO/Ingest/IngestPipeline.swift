@@ -13,6 +13,8 @@ public struct ParsedBlock: Sendable {
     /// Newlines in the block.
     public var lines: Int
     public var warnings: [String]
+    /// Rows the read's `rowFilter` removed from this block (they count as read, not as rejected).
+    public var filteredRows = 0
 
     public init(names: [String], chunk: Chunk, rejects: [RejectedRow], lines: Int, warnings: [String] = []) {
         self.names = names
@@ -107,8 +109,15 @@ enum IngestPipeline {
                 let offset = blockStartOffset
                 blockStartOffset += Int64(end)
                 queue.async {
-                    let parsed = parser.parse(UnsafeRawBufferPointer(rebasing: owned.buffer[0..<recordBytes]), isLast: isLast)
+                    var parsed = parser.parse(UnsafeRawBufferPointer(rebasing: owned.buffer[0..<recordBytes]), isLast: isLast)
                     pool.give(owned.buffer)
+                    if let filter = options.rowFilter, parsed.chunk.count > 0,
+                       let kept = filter(parsed.names, parsed.chunk) {
+                        parsed.filteredRows = parsed.chunk.count - kept.count
+                        parsed.chunk = kept.count > 0 ? kept : Chunk(
+                            columns: parsed.chunk.columns.map { $0.filtered([Bool](repeating: false, count: $0.count)) },
+                            count: 0)
+                    }
                     results.store(index: index, block: parsed, offset: offset)
                     inFlight.signal()
                     group.leave()
@@ -165,7 +174,7 @@ private final class ResultStore: @unchecked Sendable {
     func store(index: Int, block: ParsedBlock, offset: Int64) {
         lock.lock()
         entries[index] = (block, offset)
-        rows += block.chunk.count
+        rows += block.chunk.count + block.filteredRows
         rejected += block.rejects.count
         lock.unlock()
     }

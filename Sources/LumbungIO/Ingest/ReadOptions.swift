@@ -43,6 +43,10 @@ public struct ReadOptions: Sendable {
     public var sampleRows: Int = 20_000
     /// Keep identifier-like columns (`nip`, `kode_*`, `id_*` …) as strings even when they look numeric.
     public var identifierHints: Bool = true
+    /// Runs on each parsed block, on the parser thread, with the block's column names and rows:
+    /// returns the rows to keep, or nil to keep them all (predicate pushdown: rows a query's
+    /// `where` drops are never assembled). Filtered rows count as read for the reject threshold.
+    public var rowFilter: (@Sendable (_ names: [String], _ chunk: Chunk) -> Chunk?)?
     /// Called from the inflater thread with (compressed bytes consumed, compressed file size).
     public var progress: (@Sendable (Int64, Int64) -> Void)?
 

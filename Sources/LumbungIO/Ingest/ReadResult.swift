@@ -20,4 +20,6 @@ public struct ReadResult: Sendable {
     public var gzipMembers: Int
     /// Wall-clock seconds for the whole read.
     public var seconds: Double
+    /// Rows read but left out by `ReadOptions.rowFilter`.
+    public var filteredRows = 0
 }

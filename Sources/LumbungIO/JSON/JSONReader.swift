@@ -130,13 +130,16 @@ enum JSONReader {
             warnings.append(warning)
         }
         let rejects = blocks.flatMap(\.rejects)
-        let rejectsPath = try TableReader.settleRejects(rejects, rows: table.rowCount, path: path, options: options)
+        let filtered = output.blocks.reduce(0) { $0 + $1.filteredRows }
+        let rejectsPath = try TableReader.settleRejects(rejects, rows: table.rowCount + filtered, path: path, options: options)
         if table.schema.fields.isEmpty && table.rowCount == 0 { table.chunks = [] }
-        return ReadResult(
+        var result = ReadResult(
             path: path, table: table, format: format, compression: reader.compression, gzipBackend: reader.backend,
             dialect: nil, rejects: rejects, rejectsPath: rejectsPath, warnings: warnings,
             compressedBytes: reader.fileSize, decompressedBytes: reader.decompressedBytes, gzipMembers: reader.members,
             seconds: 0)
+        result.filteredRows = filtered
+        return result
     }
 
     /// Parses the whole records at the start of the input once, for their types only.

@@ -129,26 +129,19 @@ public struct QueryRunner: Sendable {
         stats.planSeconds = prepared.planSeconds
         let scans = Planner.scans(prepared.plan)
         var readStart = DispatchTime.now().uptimeNanoseconds
-        let reads = try read(scans)
+        let scanNulls = NullCounts()
+        let reads = try read(scans, scanNulls: scanNulls)
         stats.readSeconds = Double(DispatchTime.now().uptimeNanoseconds - readStart) / 1e9
         var readWarnings: [String] = []
         for (scan, read) in zip(scans, reads) {
-            stats.rowsRead += read.table.rowCount
+            stats.rowsRead += read.table.rowCount + read.filteredRows
             stats.compressedBytesRead += read.compressedBytes
             stats.decompressedBytesRead += read.decompressedBytes
-            stats.scans.append((scan.name, read.table.schema.count, scan.schema.count, read.table.rowCount))
+            stats.scans.append((scan.name, read.table.schema.count, scan.schema.count, read.table.rowCount + read.filteredRows))
             readWarnings += read.warnings
         }
-        // Which columns of each scan-time condition hold nulls, so a nulls warning names only those.
-        var nullable: [Int: Set<String>] = [:]
-        for (scan, read) in zip(scans, reads) {
-            for filter in scan.filters {
-                nullable[filter.tag] = Set(filter.predicate.columnNames.filter { name in
-                    guard let index = read.table.schema.index(of: name) else { return true }
-                    return read.table.chunks.contains { $0.columns[index].nullCount > 0 }
-                })
-            }
-        }
+        // Which columns of each scan-time condition held nulls, so a nulls warning names only those.
+        let nullable = scanNulls.nullColumns
         readStart = DispatchTime.now().uptimeNanoseconds
         let context = ExecutionContext(threadCount: options.threads, memoryBudget: options.memoryBudget)
         let physical = Planner.physical(prepared.plan, tables: reads.map(\.table))
@@ -156,7 +149,8 @@ public struct QueryRunner: Sendable {
         stats.executeSeconds = Double(DispatchTime.now().uptimeNanoseconds - readStart) / 1e9
         stats.peakMemoryBytes = context.peakMemoryBytes
         stats.operators = context.operatorProfiles
-        let warnings = prepared.warnings + Self.warnings(context.observations, prepared, nullable: nullable)
+        let warnings = prepared.warnings
+            + Self.warnings(scanNulls.observations + context.observations, prepared, nullable: nullable)
         return QueryResult(table: table, warnings: Self.ordered(warnings), readWarnings: readWarnings, stats: stats)
     }
 
@@ -167,10 +161,38 @@ public struct QueryRunner: Sendable {
         var warnings: [String]
         var compressedBytes: Int64
         var decompressedBytes: Int64
+        var filteredRows = 0
+    }
+
+    /// Runs a scan's conditions on each block of rows as the reader parses it, so rows a `where`
+    /// drops are never assembled. A block whose columns do not fit a condition (a type that only
+    /// settles later in the file) is kept whole: the same conditions run again after the scan.
+    /// Rows whose condition was null are counted per condition into `nulls`.
+    static func rowFilter(_ filters: [FilterNode], nulls: NullCounts) -> @Sendable ([String], Chunk) -> Chunk? {
+        { names, chunk in
+            let schema = Schema(zip(names, chunk.columns).map { Field(name: $0, type: $1.type) })
+            var table = Table(schema: schema, chunks: [chunk])
+            let context = ExecutionContext(threadCount: 1)
+            // Which of the conditions' columns hold nulls in this block (for the warning's wording).
+            var nullColumns: [Int: Set<String>] = [:]
+            for filter in filters {
+                nullColumns[filter.tag] = Set(filter.predicate.columnNames.filter { name in
+                    guard let index = names.firstIndex(of: name) else { return false }
+                    return chunk.columns[index].nullCount > 0
+                })
+            }
+            for filter in filters {
+                guard let filtered = try? FilterOperator(filter.predicate, tag: filter.tag).execute(table, context: context)
+                else { return nil }
+                table = filtered
+            }
+            nulls.add(context.observations, nullColumns: nullColumns)
+            return table.chunks.first ?? Chunk(columns: [], count: 0)
+        }
     }
 
     /// Reads every scan's columns, several files at once.
-    private func read(_ scans: [ScanNode]) throws -> [Read] {
+    private func read(_ scans: [ScanNode], scanNulls: NullCounts) throws -> [Read] {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let files = scans.filter { if case .file = $0.location { return true } else { return false } }.count
         let perFile = max(1, threads / max(1, min(files, threads)))
@@ -186,6 +208,7 @@ public struct QueryRunner: Sendable {
                     var options = catalog.options(for: scan.name, location: scan.location)
                     options.columns = scan.columns
                     options.threads = perFile
+                    if !scan.filters.isEmpty { options.rowFilter = Self.rowFilter(scan.filters, nulls: scanNulls) }
                     let result = try TableReader.read(path: path, options: options)
                     var warnings = result.warnings.map { "\(path): \($0)" }
                     if !result.rejects.isEmpty {
@@ -193,7 +216,7 @@ public struct QueryRunner: Sendable {
                         warnings.append("\(path): \(result.rejects.count) row(s) were rejected and left out\(target)")
                     }
                     return Read(table: result.table, warnings: warnings, compressedBytes: result.compressedBytes,
-                                decompressedBytes: result.decompressedBytes)
+                                decompressedBytes: result.decompressedBytes, filteredRows: result.filteredRows)
                 }
             }
             results.set(index, outcome)
@@ -231,7 +254,18 @@ public struct QueryRunner: Sendable {
     private static func warnings(_ observations: [OperatorObservation], _ prepared: PreparedQuery,
                                  nullable: [Int: Set<String>]) -> [Diagnostic] {
         var result: [Diagnostic] = []
+        // A condition may run during the scan and again after it: add up its null rows.
+        var nullRowsByTag: [Int: Int] = [:]
+        var order: [Int] = []
+        for case .filter(let tag, _, let nullRows) in observations {
+            if nullRowsByTag[tag] == nil { order.append(tag) }
+            nullRowsByTag[tag, default: 0] += nullRows
+        }
+        var merged: [OperatorObservation] = order.map { .filter(tag: $0, inputRows: 0, nullRows: nullRowsByTag[$0]!) }
         for observation in observations {
+            if case .join = observation { merged.append(observation) }
+        }
+        for observation in merged {
             switch observation {
             case .filter(let tag, _, let nullRows):
                 guard nullRows > 0, let filter = prepared.filters[tag] else { continue }
@@ -270,6 +304,31 @@ public struct QueryRunner: Sendable {
             let y = b.element.range?.start.offset ?? Int.max
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
+    }
+}
+
+/// Rows whose condition was null, per condition, from the readers' threads.
+final class NullCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [Int: Int] = [:]
+    private var order: [Int] = []
+
+    private(set) var nullColumns: [Int: Set<String>] = [:]
+
+    func add(_ observations: [OperatorObservation], nullColumns columns: [Int: Set<String>]) {
+        lock.lock()
+        defer { lock.unlock() }
+        for (tag, names) in columns { nullColumns[tag, default: []].formUnion(names) }
+        for case .filter(let tag, _, let nullRows) in observations {
+            if counts[tag] == nil { order.append(tag) }
+            counts[tag, default: 0] += nullRows
+        }
+    }
+
+    var observations: [OperatorObservation] {
+        lock.lock()
+        defer { lock.unlock() }
+        return order.map { .filter(tag: $0, inputRows: 0, nullRows: counts[$0]!) }
     }
 }
 
