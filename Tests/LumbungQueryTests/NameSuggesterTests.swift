@@ -88,3 +88,11 @@ struct UnknownNameDiagnosticTests {
         #expect(quoted.fixIts.first?.edits.first?.replacement == "`Tanggal Permohonan`")
     }
 }
+
+@Test("the first words of a longer name suggest it")
+func prefixWords() {
+    let columns = ["sla_hari_kerja", "durasi_hari_kerja", "tepat_waktu", "tanggal_permohonan", "status"]
+    #expect(NameSuggester(columns).suggest("sla_hari") == "sla_hari_kerja")
+    #expect(NameSuggester(columns).suggest("tepat") == "tepat_waktu")
+    #expect(NameSuggester(columns).suggest("hari") == nil)
+}

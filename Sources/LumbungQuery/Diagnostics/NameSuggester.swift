@@ -86,6 +86,19 @@ public struct NameSuggester: Sendable {
             for (w, c) in zip(writtenWords, candidateWords) { total += wordScore(w, c) }
             best = min(best, total / Double(writtenWords.count))
         }
+        // The first words of a longer name: `sla_hari` for `sla_hari_kerja`, `tepat` for `tepat_waktu`.
+        if !writtenWords.isEmpty, writtenWords.count < candidateWords.count,
+           2 * writtenWords.count >= candidateWords.count {
+            var total = 0.0
+            for (w, c) in zip(writtenWords, candidateWords) {
+                let word = w == c ? 0 : (isAbbreviation(w, of: c) ? 0.2 : 1)
+                total += word
+            }
+            if total < 1 {
+                let missing = Double(candidateWords.count - writtenWords.count) / Double(candidateWords.count)
+                best = min(best, 0.15 + 0.3 * missing + total / Double(writtenWords.count))
+            }
+        }
         return best
     }
 
