@@ -28,7 +28,8 @@ extension Parser {
             advance()
             operands.append(try parseAnd())
         }
-        lintBareLiteralsInOr(operands)
+        // `status == "a" or "b"` is read as its fix, `status in ["a", "b"]`, like `=` is read as `==`.
+        if let fixed = lintBareLiteralsInOr(operands) { return fixed }
         return operands.dropFirst().reduce(operands[0]) { binary(.or, $0, $1) }
     }
 
@@ -240,32 +241,37 @@ extension Parser {
 
     // MARK: - Lint
 
-    /// `status == "Selesai" or "Ditolak"`: warns at the first bare value, suggests `in [...]`.
-    mutating func lintBareLiteralsInOr(_ operands: [Expr]) {
+    /// `status == "Selesai" or "Ditolak"`: warns at the first bare value, suggests `in [...]`, and
+    /// returns that reading of the expression.
+    mutating func lintBareLiteralsInOr(_ operands: [Expr]) -> Expr? {
         guard operands.count >= 2, case .binary(.equal, let subject, let firstValue) = operands[0].kind,
             case .literal = firstValue.kind
-        else { return }
+        else { return nil }
         let subjectText = text(subject.range)
         var values = [text(firstValue.range)]
+        var items = [firstValue]
         var firstBare: Expr?
         for operand in operands.dropFirst() {
             switch operand.kind {
             case .literal(let literal):
-                if case .bool = literal { return }
-                if case .null = literal { return }
+                if case .bool = literal { return nil }
+                if case .null = literal { return nil }
                 values.append(text(operand.range))
+                items.append(operand)
                 if firstBare == nil { firstBare = operand }
             case .binary(.equal, let other, let value):
-                guard case .literal = value.kind, text(other.range) == subjectText else { return }
+                guard case .literal = value.kind, text(other.range) == subjectText else { return nil }
                 values.append(text(value.range))
+                items.append(value)
             default:
-                return
+                return nil
             }
         }
-        guard let bare = firstBare, let last = operands.last else { return }
+        guard let bare = firstBare, let last = operands.last else { return nil }
         let replacement = "\(subjectText) in [\(values.joined(separator: ", "))]"
         let whole = SourceRange(operands[0].range.start, last.range.end)
         report(.bareLiteralInOr, Messages.bareLiteralInOr, bare.range, severity: .warning,
                fixIts: [FixIt(Messages.fixUseIn(replacement), range: whole, replacement: replacement)])
+        return Expr(.inList(subject, items, negated: false), range: whole)
     }
 }

@@ -246,16 +246,19 @@ extension Parser {
             let value = try parseExpression()
             return Assignment(name: name, value: value, range: range(from: start))
         }
-        let before = diagnostics.count
+        let before = errorCount
         let value = try parseExpression()
         let written = text(value.range)
         // A value that already has an error (a bad character, an unclosed name) is not reported twice.
-        if diagnostics.count == before, !hasDiagnostic(within: value.range) {
+        if errorCount == before, !hasDiagnostic(within: value.range) {
             report(.unnamedColumn, Messages.unnamedColumn, value.range,
                    helps: [Diagnostic.Note(Messages.helpNameColumn(written))])
         }
         return nil
     }
+
+    /// Errors reported so far.
+    var errorCount: Int { diagnostics.reduce(0) { $0 + ($1.isError ? 1 : 0) } }
 
     /// Whether an error was already reported inside `range` (by the lexer, say).
     func hasDiagnostic(within range: SourceRange) -> Bool {
@@ -274,9 +277,9 @@ extension Parser {
             let value = try parseExpression()
             return SelectItem(alias: alias, value: value, range: range(from: start))
         }
-        let before = diagnostics.count
+        let before = errorCount
         let value = try parseExpression()
-        if case .column = value.kind {} else if diagnostics.count == before, !hasDiagnostic(within: value.range) {
+        if case .column = value.kind {} else if errorCount == before, !hasDiagnostic(within: value.range) {
             report(.unnamedColumn, Messages.unnamedColumn, value.range,
                    helps: [Diagnostic.Note(Messages.helpNameColumn(text(value.range)))])
         }

@@ -46,6 +46,8 @@ extension Step {
         case .sort(let step):
             return "sort " + step.keys.map { ($0.descending ? "-" : "") + $0.column.canonical }.joined(separator: ", ")
         case .take(let step):
+            // `take -1` is written without parentheses: `take` reads a number, not an expression.
+            if case .unary(.negate, let inner) = step.count.kind { return "take -\(inner.canonical)" }
             return "take \(step.count.canonical)"
         case .distinct(let step):
             return step.columns.isEmpty ? "distinct" : "distinct " + step.columns.map(\.canonical).joined(separator: ", ")
