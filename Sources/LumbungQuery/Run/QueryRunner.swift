@@ -194,8 +194,9 @@ public struct QueryRunner: Sendable {
     /// Reads every scan's columns, several files at once.
     private func read(_ scans: [ScanNode], scanNulls: NullCounts) throws -> [Read] {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let files = scans.filter { if case .file = $0.location { return true } else { return false } }.count
-        let perFile = max(1, threads / max(1, min(files, threads)))
+        // Every file gets every parser thread: files differ in size, and a small one finishing
+        // early must not leave the big one with half the machine. The OS shares the cores.
+        let perFile = threads
         let results = UnsafeSendableBox<Result<Read, any Error>>(count: scans.count)
         DispatchQueue.concurrentPerform(iterations: scans.count) { index in
             let scan = scans[index]
