@@ -76,8 +76,9 @@ public struct CSVDialect: Sendable, Equatable {
     }
 }
 
-/// One field's text, copied (used for the header and the inference sample only).
+/// One field's text (used for the header and the inference sample only): a slice of the input,
+/// or a copy when doubled quotes had to be undone.
 struct FieldText {
-    var bytes: [UInt8]
+    var bytes: ArraySlice<UInt8>
     var quoted: Bool
 }

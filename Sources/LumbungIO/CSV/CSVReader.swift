@@ -146,31 +146,35 @@ enum CSVReader {
                 if index < count && bytes[index] == dialect.quote {
                     field.quoted = true
                     index += 1
+                    let start = index
+                    var unescaped: [UInt8]?
                     var closed = false
                     while index < count {
                         let byte = bytes[index]
                         if byte == dialect.quote {
                             if index + 1 < count && bytes[index + 1] == dialect.quote {
-                                field.bytes.append(byte)
+                                if unescaped == nil { unescaped = Array(bytes[start..<index]) }
+                                unescaped!.append(byte)
                                 index += 2
                                 continue
                             }
+                            field.bytes = unescaped.map { ArraySlice($0) } ?? bytes[start..<index]
                             index += 1
                             closed = true
                             break
                         }
                         if byte == 0x0a { recordLines += 1 }
-                        field.bytes.append(byte)
+                        unescaped?.append(byte)
                         index += 1
                     }
                     if !closed { break fields }
                     while index < count && bytes[index] != dialect.delimiter && bytes[index] != 0x0a { index += 1 }
                 } else {
-                    while index < count && bytes[index] != dialect.delimiter && bytes[index] != 0x0a {
-                        field.bytes.append(bytes[index])
-                        index += 1
-                    }
-                    if field.bytes.last == 0x0d { field.bytes.removeLast() }
+                    let start = index
+                    while index < count && bytes[index] != dialect.delimiter && bytes[index] != 0x0a { index += 1 }
+                    var end = index
+                    if end > start && bytes[end - 1] == 0x0d { end -= 1 }
+                    field.bytes = bytes[start..<end]
                 }
                 record.append(field)
                 if index < count && bytes[index] == dialect.delimiter {
