@@ -74,7 +74,7 @@ SQL = {
             FROM {layanan} GROUP BY kode_instansi, kanal""",
     "b": """SELECT kode_instansi, kanal, count(*) AS n, avg(skor_ikm) AS rata_ikm,
                    count(*) FILTER (WHERE tepat_waktu) / count(*) AS patuh_sla,
-                   count(DISTINCT id_permohonan) AS pemohon, median(durasi_hari_kerja) AS median_durasi
+                   count(DISTINCT jenis_layanan) AS jenis, median(durasi_hari_kerja) AS median_durasi
             FROM {layanan} GROUP BY kode_instansi, kanal""",
     "c": """SELECT substr(p.kode_wilayah_kerja, 1, 2) AS provinsi, p.golongan, count(*) AS n,
                    avg(k.capaian_persen) AS rata_capaian
@@ -95,7 +95,7 @@ def polars_query(pl, name: str, scan):
         return layanan.group_by("kode_instansi", "kanal").agg(basic)
     if name == "b":
         return layanan.group_by("kode_instansi", "kanal").agg(
-            basic + [pl.col("id_permohonan").drop_nulls().n_unique().alias("pemohon"),
+            basic + [pl.col("jenis_layanan").drop_nulls().n_unique().alias("jenis"),
                      pl.col("durasi_hari_kerja").median().alias("median_durasi")])
     if name == "c":
         return (scan("kinerja").join(scan("pegawai"), on="nip", how="inner")
