@@ -34,17 +34,7 @@ public enum TableReader {
         let started = DispatchTime.now().uptimeNanoseconds
         let reader = try DecompressingReader(
             path: path, backend: options.gzipBackend, maxDecompressedBytes: options.maxDecompressedBytes)
-        var head = [UInt8](repeating: 0, count: max(options.blockSize, 1 << 16))
-        var length = 0
-        var atEnd = false
-        try head.withUnsafeMutableBytes { buffer in
-            while length < buffer.count {
-                let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
-                if count == 0 { atEnd = true; break }
-                length += count
-            }
-        }
-        head.removeLast(head.count - length)
+        var (head, atEnd) = try readHead(reader, options: options)
         if headOnly && !atEnd {
             // Keep whole lines only, and read no further.
             if let lastNewline = head.lastIndex(of: 0x0A) { head.removeLast(head.count - lastNewline - 1) }
@@ -69,14 +59,35 @@ public enum TableReader {
         return result
     }
 
+    /// The first block of a file's decompressed bytes (`options.blockSize`, at least 64 KiB), and
+    /// whether that is the whole file.
+    static func readHead(_ reader: DecompressingReader, options: ReadOptions) throws -> (bytes: [UInt8], atEnd: Bool) {
+        var head = [UInt8](repeating: 0, count: max(options.blockSize, 1 << 16))
+        var length = 0
+        var atEnd = false
+        try head.withUnsafeMutableBytes { buffer in
+            while length < buffer.count {
+                let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
+                if count == 0 { atEnd = true; break }
+                length += count
+            }
+        }
+        head.removeLast(head.count - length)
+        return (head, atEnd)
+    }
+
     /// Reads several files in parallel; results come back in the order of `paths`.
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) -> [Result<ReadResult, Error>] {
-        let results = ResultsBox(count: paths.count)
-        var adjusted = options
-        adjusted.threads = max(1, options.threads / max(1, min(paths.count, options.threads)))
-        let perFile = adjusted
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            let outcome = Result { try read(path: paths[index], options: perFile) }
+        var perFile = options
+        perFile.threads = max(1, options.threads / max(1, min(paths.count, options.threads)))
+        return read(paths.map { ($0, perFile) })
+    }
+
+    /// Reads several files in parallel, each with its own options; results come back in order.
+    public static func read(_ files: [(path: String, options: ReadOptions)]) -> [Result<ReadResult, Error>] {
+        let results = ResultsBox(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let outcome = Result { try read(path: files[index].path, options: files[index].options) }
             results.set(index, outcome)
         }
         return results.values

@@ -41,17 +41,7 @@ enum JSONReader {
     private static func reopen(path: String, options: ReadOptions) throws -> (DecompressingReader, [UInt8], Int64, Bool) {
         let reader = try DecompressingReader(
             path: path, backend: options.gzipBackend, maxDecompressedBytes: options.maxDecompressedBytes)
-        var head = [UInt8](repeating: 0, count: max(options.blockSize, 1 << 16))
-        var length = 0
-        var atEnd = false
-        try head.withUnsafeMutableBytes { buffer in
-            while length < buffer.count {
-                let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
-                if count == 0 { atEnd = true; break }
-                length += count
-            }
-        }
-        head.removeLast(head.count - length)
+        let (head, atEnd) = try TableReader.readHead(reader, options: options)
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { return (reader, Array(head.dropFirst(3)), 3, atEnd) }
         return (reader, head, 0, atEnd)
     }
