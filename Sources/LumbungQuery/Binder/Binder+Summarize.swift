@@ -16,14 +16,7 @@ extension Binder {
                 error(.duplicateColumn, Messages.duplicateColumn(name), item.alias?.range ?? item.range)
                 continue
             }
-            let type: DataType
-            switch value.type {
-            case .known(let known): type = known
-            case .null: type = .int64
-            case .error:
-                type = .string
-                poisoned.insert(name)
-            }
+            let type = settle(value, name: name)
             keys.append(NamedExpr(name, value.expr))
             keyTypes[name] = type
             columns.append(ScopeColumn(name: name, physical: name, type: type, tables: []))
@@ -39,14 +32,7 @@ extension Binder {
             }
             let before = collector.aggregates.count
             let value = lower(assignment.value, in: scope, context: .summarize(collector))
-            let type: DataType
-            switch value.type {
-            case .known(let known): type = known
-            case .null: type = .int64
-            case .error:
-                type = .string
-                poisoned.insert(name)
-            }
+            let type = settle(value, name: name)
             if case .column(let hidden) = value.expr, collector.aggregates.count == before + 1,
                collector.aggregates[before].name == hidden {
                 // The whole expression is one aggregate: name it directly.

@@ -170,7 +170,7 @@ struct Binder {
     }
 
     /// The type a new column gets; an unknown type poisons the column's name.
-    private mutating func settle(_ value: Lowered, name: String) -> DataType {
+    mutating func settle(_ value: Lowered, name: String) -> DataType {
         switch value.type {
         case .known(let type): return type
         case .null: return .int64  // the engine's type for an untyped null

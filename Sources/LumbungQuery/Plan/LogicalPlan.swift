@@ -67,6 +67,17 @@ indirect enum LogicalPlan: Sendable {
     case limit(LogicalPlan, Int)
     case distinct(LogicalPlan, [String])
 
+    /// The operations this one reads from (left before right for a join).
+    var inputs: [LogicalPlan] {
+        switch self {
+        case .scan: return []
+        case .filter(let input, _), .derive(let input, _), .project(let input, _), .aggregate(let input, _, _),
+            .sort(let input, _), .topK(let input, _, _), .limit(let input, _), .distinct(let input, _):
+            return [input]
+        case .join(let left, let right, _): return [left, right]
+        }
+    }
+
     /// Output column names.
     var columnNames: [String] {
         switch self {
@@ -80,8 +91,7 @@ indirect enum LogicalPlan: Sendable {
             return names
         case .project(_, let outputs): return outputs.map(\.name)
         case .aggregate(_, let keys, let aggregates): return keys.map(\.name) + aggregates.map(\.name)
-        case .join(let left, _, let join):
-            _ = left
+        case .join(_, _, let join):
             return join.leftColumns + (join.kind == .inner || join.kind == .left ? join.rightNames : [])
         }
     }

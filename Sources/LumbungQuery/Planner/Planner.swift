@@ -5,13 +5,8 @@ import LumbungEngine
 enum Planner {
     /// The scans of `plan`, in the order `physical(_:tables:)` consumes them (depth first, left first).
     static func scans(_ plan: LogicalPlan) -> [ScanNode] {
-        switch plan {
-        case .scan(let scan): return [scan]
-        case .filter(let input, _), .derive(let input, _), .project(let input, _), .aggregate(let input, _, _),
-            .sort(let input, _), .topK(let input, _, _), .limit(let input, _), .distinct(let input, _):
-            return scans(input)
-        case .join(let left, let right, _): return scans(left) + scans(right)
-        }
+        if case .scan(let scan) = plan { return [scan] }
+        return plan.inputs.flatMap(scans)
     }
 
     /// The engine plan, with `tables[i]` the rows of `scans(plan)[i]`.

@@ -193,36 +193,36 @@ public struct QueryRunner: Sendable {
 
     /// Reads every scan's columns, several files at once.
     private func read(_ scans: [ScanNode], scanNulls: NullCounts) throws -> [Read] {
-        let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         // Every file gets every parser thread: files differ in size, and a small one finishing
         // early must not leave the big one with half the machine. The OS shares the cores.
-        let perFile = threads
-        let results = UnsafeSendableBox<Result<Read, any Error>>(count: scans.count)
-        DispatchQueue.concurrentPerform(iterations: scans.count) { index in
-            let scan = scans[index]
-            let outcome = Result { () throws -> Read in
-                switch scan.location {
-                case .table(let table):
-                    return Read(table: Self.select(scan.columns, of: table), warnings: [], compressedBytes: 0,
-                                decompressedBytes: 0)
-                case .file(let path):
-                    var options = catalog.options(for: scan.name, location: scan.location)
-                    options.columns = scan.columns
-                    options.threads = perFile
-                    if !scan.filters.isEmpty { options.rowFilter = Self.rowFilter(scan.filters, nulls: scanNulls) }
-                    let result = try TableReader.read(path: path, options: options)
-                    var warnings = result.warnings.map { "\(path): \($0)" }
-                    if !result.rejects.isEmpty {
-                        let target = result.rejectsPath.map { "; they are in \($0)" } ?? ""
-                        warnings.append("\(path): \(result.rejects.count) row(s) were rejected and left out\(target)")
-                    }
-                    return Read(table: result.table, warnings: warnings, compressedBytes: result.compressedBytes,
-                                decompressedBytes: result.decompressedBytes, filteredRows: result.filteredRows)
-                }
-            }
-            results.set(index, outcome)
+        let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        var files: [(path: String, options: ReadOptions)] = []
+        for scan in scans {
+            guard case .file(let path) = scan.location else { continue }
+            var options = catalog.options(for: scan.name, location: scan.location)
+            options.columns = scan.columns
+            options.threads = threads
+            if !scan.filters.isEmpty { options.rowFilter = Self.rowFilter(scan.filters, nulls: scanNulls) }
+            files.append((path, options))
         }
-        return try results.value.map { try $0!.get() }
+        var fileResults = TableReader.read(files).makeIterator()
+        return try scans.map { scan in
+            let path: String
+            switch scan.location {
+            case .table(let table):
+                return Read(table: Self.select(scan.columns, of: table), warnings: [], compressedBytes: 0,
+                            decompressedBytes: 0)
+            case .file(let file): path = file
+            }
+            let result = try fileResults.next()!.get()
+            var warnings = result.warnings.map { "\(path): \($0)" }
+            if !result.rejects.isEmpty {
+                let target = result.rejectsPath.map { "; they are in \($0)" } ?? ""
+                warnings.append("\(path): \(result.rejects.count) row(s) were rejected and left out\(target)")
+            }
+            return Read(table: result.table, warnings: warnings, compressedBytes: result.compressedBytes,
+                        decompressedBytes: result.decompressedBytes, filteredRows: result.filteredRows)
+        }
     }
 
     /// `table` with only `columns` (all when nil).
@@ -236,26 +236,21 @@ public struct QueryRunner: Sendable {
 
     // MARK: - Warnings
 
+    /// The `where` and `join` nodes of `plan` by tag, for the warnings of a run.
     private static func collect(_ plan: LogicalPlan, into prepared: inout PreparedQuery) {
         switch plan {
         case .scan(let scan): for filter in scan.filters { prepared.filters[filter.tag] = filter }
-        case .filter(let input, let filter):
-            prepared.filters[filter.tag] = filter
-            collect(input, into: &prepared)
-        case .derive(let input, _), .project(let input, _), .aggregate(let input, _, _), .sort(let input, _),
-            .topK(let input, _, _), .limit(let input, _), .distinct(let input, _):
-            collect(input, into: &prepared)
-        case .join(let left, let right, let join):
-            prepared.joins[join.tag] = join
-            collect(left, into: &prepared)
-            collect(right, into: &prepared)
+        case .filter(_, let filter): prepared.filters[filter.tag] = filter
+        case .join(_, _, let join): prepared.joins[join.tag] = join
+        default: break
         }
+        for input in plan.inputs { collect(input, into: &prepared) }
     }
 
     private static func warnings(_ observations: [OperatorObservation], _ prepared: PreparedQuery,
                                  nullable: [Int: Set<String>]) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        // A condition may run during the scan and again after it: add up its null rows.
+        // A condition runs on every block during the scan and again after it: add up its null rows.
         var nullRowsByTag: [Int: Int] = [:]
         var order: [Int] = []
         for case .filter(let tag, _, let nullRows) in observations {
@@ -308,47 +303,29 @@ public struct QueryRunner: Sendable {
     }
 }
 
-/// Rows whose condition was null, per condition, from the readers' threads.
+/// What the readers' threads saw of a scan's conditions: their observations (`warnings` adds up
+/// the null rows per condition) and which of their columns held nulls.
 final class NullCounts: @unchecked Sendable {
     private let lock = NSLock()
-    private var counts: [Int: Int] = [:]
-    private var order: [Int] = []
+    private var seen: [OperatorObservation] = []
+    private var columns: [Int: Set<String>] = [:]
 
-    private(set) var nullColumns: [Int: Set<String>] = [:]
-
-    func add(_ observations: [OperatorObservation], nullColumns columns: [Int: Set<String>]) {
+    func add(_ observations: [OperatorObservation], nullColumns: [Int: Set<String>]) {
         lock.lock()
         defer { lock.unlock() }
-        for (tag, names) in columns { nullColumns[tag, default: []].formUnion(names) }
-        for case .filter(let tag, _, let nullRows) in observations {
-            if counts[tag] == nil { order.append(tag) }
-            counts[tag, default: 0] += nullRows
-        }
+        seen += observations
+        for (tag, names) in nullColumns { columns[tag, default: []].formUnion(names) }
     }
 
     var observations: [OperatorObservation] {
         lock.lock()
         defer { lock.unlock() }
-        return order.map { .filter(tag: $0, inputRows: 0, nullRows: counts[$0]!) }
-    }
-}
-
-/// A box written at distinct indices by concurrent iterations (each index once).
-private final class UnsafeSendableBox<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [T?]
-
-    init(count: Int) { storage = [T?](repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        storage[index] = value
-        lock.unlock()
+        return seen
     }
 
-    var value: [T?] {
+    var nullColumns: [Int: Set<String>] {
         lock.lock()
         defer { lock.unlock() }
-        return storage
+        return columns
     }
 }
