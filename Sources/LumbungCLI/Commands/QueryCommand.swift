@@ -19,19 +19,10 @@ struct QueryCommand: ParsableCommand {
             The language: docs/query-language.md; a tutorial: docs/tutorial.md.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("A source: NAME=PATH (repeatable).", valueName: "NAME=PATH"))
-    var source: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp(
-        "A folder whose data files (*.csv, *.ndjson, *.json, gzip or not) become sources named after them.",
-        valueName: "DIR"))
-    var data: [String] = []
+    @OptionGroup var sources: SourceFlags
 
     @Option(name: .long, help: ArgumentHelp("The sources of a nightly pipeline spec.", valueName: "SPEC.yml"))
     var pipeline: String?
-
-    @Option(name: .long, help: ArgumentHelp("A parameter value for $NAME (repeatable).", valueName: "NAME=VALUE"))
-    var param: [String] = []
 
     @Option(name: .long, help: "Output: table, csv, json, ndjson or markdown (default: table on a terminal, csv otherwise).")
     var format: String?
@@ -47,18 +38,6 @@ struct QueryCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print timings, rows and columns read, and the peak memory on stderr.")
     var stats = false
-
-    @Option(name: .long, help: "Threads for reading and the engine (default: the number of cores).")
-    var threads: Int?
-
-    @Option(name: .long, help: "Fail the query past this much memory, e.g. 2G or 500M.")
-    var memoryLimit: String?
-
-    @Option(name: .long, help: "Folder for rejected rows (<file name>.rejects.ndjson).")
-    var rejectsDir: String = "."
-
-    @Option(name: .long, help: "Fail the read when more than this share of a file's rows is rejected (0 to 1).")
-    var maxRejectRatio: Double = 0.05
 
     @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Read the query from a .lq file.", valueName: "FILE.lq"))
     var file: String?
@@ -76,16 +55,12 @@ struct QueryCommand: ParsableCommand {
             throw ValidationError("--format must be table, csv, json, ndjson or markdown")
         }
         if !["plain", "id", "indonesian"].contains(numbers) { throw ValidationError("--numbers must be plain or id") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard (0...1).contains(maxRejectRatio) else { throw ValidationError("--max-reject-ratio must be between 0 and 1") }
     }
 
     func run() throws {
         let (text, name) = try queryText()
-        let session = try QuerySession(
-            sources: source, folders: data, pipeline: pipeline, threads: threads, memoryLimit: memoryLimit,
-            rejectsDir: rejectsDir, maxRejectRatio: maxRejectRatio, pushdown: !noPushdown)
-        let parameters = try Self.parameters(param)
+        let session = try sources.session(pipeline: pipeline, pushdown: !noPushdown)
+        let parameters = try sources.parameters()
         let renderer = DiagnosticRenderer(source: text, file: name)
         let prepared: PreparedQuery
         do {
@@ -127,18 +102,5 @@ struct QueryCommand: ParsableCommand {
             return (String(decoding: data, as: UTF8.self), file)
         }
         return (query ?? "", "query")
-    }
-
-    static func parameters(_ pairs: [String]) throws -> [String: String] {
-        var values: [String: String] = [:]
-        for pair in pairs {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("--param needs NAME=VALUE, got '\(pair)'")
-            }
-            var name = String(pair[..<equals])
-            if name.hasPrefix("$") { name.removeFirst() }
-            values[name] = String(pair[pair.index(after: equals)...])
-        }
-        return values
     }
 }

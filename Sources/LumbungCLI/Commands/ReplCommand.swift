@@ -19,29 +19,11 @@ struct ReplCommand: ParsableCommand {
             .explain QUERY, .help, .quit. History is kept in ~/.lumbung_history.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("A source: NAME=PATH (repeatable).", valueName: "NAME=PATH"))
-    var source: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("A folder whose data files become sources named after them.", valueName: "DIR"))
-    var data: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("A parameter value for $NAME (repeatable).", valueName: "NAME=VALUE"))
-    var param: [String] = []
-
-    @Option(name: .long, help: "Threads for reading and the engine (default: the number of cores).")
-    var threads: Int?
-
-    @Option(name: .long, help: "Fail a query past this much memory, e.g. 2G or 500M.")
-    var memoryLimit: String?
-
-    @Option(name: .long, help: "Folder for rejected rows (<file name>.rejects.ndjson).")
-    var rejectsDir: String = "."
+    @OptionGroup var sources: SourceFlags
 
     func run() throws {
-        let session = try QuerySession(
-            sources: source, folders: data, pipeline: nil, threads: threads, memoryLimit: memoryLimit,
-            rejectsDir: rejectsDir, maxRejectRatio: 0.05, pushdown: true)
-        let parameters = try QueryCommand.parameters(param)
+        let session = try sources.session()
+        let parameters = try sources.parameters()
         let home = ProcessInfo.processInfo.environment["HOME"]
         let reader = LineReader(historyPath: home.map { ($0 as NSString).appendingPathComponent(".lumbung_history") })
         var repl = Repl(session: session, parameters: parameters, interactive: reader.isInteractive)
