@@ -41,12 +41,6 @@ public struct FilterOperator: Sendable, CustomStringConvertible {
         return Table(schema: input.schema, chunks: results.compactMap(\.0))
     }
 
-    /// Rows of `chunk` where `condition` is true.
-    static func selection(_ condition: BoundExpr, chunk: Chunk) throws -> [UInt32] {
-        var nulls = 0
-        return try selection(condition, chunk: chunk, nulls: &nulls)
-    }
-
     /// Rows of `chunk` where `condition` is true; adds to `nulls` the rows where it is null.
     static func selection(_ condition: BoundExpr, chunk: Chunk, nulls: inout Int) throws -> [UInt32] {
         let evaluator = ExpressionEvaluator(chunk: chunk)

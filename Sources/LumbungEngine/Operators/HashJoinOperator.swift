@@ -189,15 +189,14 @@ public struct HashJoinOperator: Sendable, CustomStringConvertible {
             var pairs = matches.flatMap { $0 }
             try scope.reserve(pairs.count * 16, for: "join matches")
             matchCount = pairs.count
-            var matchedSet = Set<RowRef>()
-            if tag != nil { for (leftRef, _) in pairs { matchedSet.insert(leftRef) } }
-            matchedLeftRows = matchedSet.count
+            // Left rows with a match: what semi and anti joins keep or drop, and what a tagged join reports.
+            var matched = Set<RowRef>()
+            if tag != nil || kind == .semi || kind == .anti { for (leftRef, _) in pairs { matched.insert(leftRef) } }
+            matchedLeftRows = matched.count
             var refs: [RowRef] = []
             var rightRefs: [RowRef] = []
             switch kind {
             case .semi, .anti:
-                var matched = Set<RowRef>()
-                for (leftRef, _) in pairs { matched.insert(leftRef) }
                 for (chunk, leftChunk) in left.chunks.enumerated() {
                     for row in 0..<leftChunk.count {
                         let ref = RowRef(chunk: chunk, row: row)
