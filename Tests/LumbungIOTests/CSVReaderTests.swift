@@ -99,6 +99,36 @@ import LumbungCore
         #expect(result.rejects.isEmpty)
     }
 
+    @Test("one block of many row groups: widening, dictionary fallback and rejects in a later group")
+    func rowGroupsInOneBlock() throws {
+        let files = TestFiles()
+        defer { files.remove() }
+        // 3,000 rows in one block (row groups of \(CSVBlockParser.rowGroup)): `a` is int until row
+        // 2,100, `b` repeats 5 values until row 1,500 then every value is new, `c` is declared
+        // int64 and fails at row 1,700, `d` has invalid UTF-8 at row 2,600.
+        var bytes = Array("a,b,c,d\n".utf8)
+        var expected: [[Value]] = []
+        for row in 0..<3000 {
+            let a = row == 2100 ? "2.5" : "\(row)"
+            let b = row < 1500 ? "k\(row % 5)" : "unik-\(row)"
+            let c = row == 1700 ? "x" : "\(row * 3)"
+            bytes += Array("\(a),\(b),\(c),".utf8)
+            bytes += row == 2600 ? [0x61, 0xE9] : Array("d\(row % 7)".utf8)
+            bytes.append(0x0a)
+            if row != 1700 && row != 2600 {
+                expected.append([.float(row == 2100 ? 2.5 : Double(row)), .string(b), .int(Int64(row * 3)), .string("d\(row % 7)")])
+            }
+        }
+        var options = ReadOptions.testing(blockSize: 1 << 20, threads: 2)
+        options.sampleRows = 10
+        options.schema = Schema([Field(name: "c", type: .int64)])
+        let result = try readTable(files.write("groups.csv", bytes), options)
+        #expect(result.table.schema.fields.map(\.type) == [.float64, .string, .int64, .string])
+        #expect(result.table.rows() == expected)
+        #expect(result.rejects.map(\.line) == [1702, 2602])
+        #expect(result.rejects.map(\.kind) == [.castFailed, .invalidUTF8])
+    }
+
     @Test("declared types reject rows that do not fit, with line, column and raw text")
     func declaredSchema() throws {
         let files = TestFiles()

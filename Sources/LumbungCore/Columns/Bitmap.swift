@@ -1,6 +1,8 @@
 /// A packed bit vector, used as a column's validity mask (bit set = value present).
 public struct Bitmap: Sendable, Equatable {
-    public private(set) var words: [UInt64]
+    /// The bits, 64 per word. Settable so that the bit subscript can be inlined into other
+    /// modules' loops; keep `words.count == (count + 63) / 64`.
+    public var words: [UInt64]
     public private(set) var count: Int
 
     public init() {
@@ -21,7 +23,7 @@ public struct Bitmap: Sendable, Equatable {
         if value, count & 63 != 0 { words[words.count - 1] = (1 << UInt64(count & 63)) - 1 }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public subscript(index: Int) -> Bool {
         get { (words[index >> 6] >> UInt64(index & 63)) & 1 != 0 }
         set {

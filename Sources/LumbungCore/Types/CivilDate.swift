@@ -1,7 +1,7 @@
 /// Proleptic Gregorian calendar arithmetic on days since 1970-01-01 (Howard Hinnant's algorithms).
 public enum CivilDate {
     /// Days since 1970-01-01 for a calendar date. The caller validates month and day.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -13,7 +13,7 @@ public enum CivilDate {
     }
 
     /// The calendar date of a day number.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
@@ -27,10 +27,10 @@ public enum CivilDate {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28

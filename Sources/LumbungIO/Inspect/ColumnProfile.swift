@@ -74,28 +74,44 @@ struct HyperLogLog: Sendable {
 
     mutating func add(_ column: Column) {
         let validity = column.validity
-        func valid(_ index: Int) -> Bool { validity.map { $0[index] } ?? true }
         switch column.values {
         case .int64(let values), .timestamp(let values):
-            for index in values.indices where valid(index) { add(hash: ByteHash.mix(UInt64(bitPattern: values[index]) &+ 0x51)) }
+            addFixed(values, validity, salt: 0x51) { UInt64(bitPattern: $0) }
         case .float64(let values):
-            for index in values.indices where valid(index) {
-                let value = values[index] == 0 ? 0 : values[index]
-                add(hash: ByteHash.mix(value.bitPattern &+ 0x77))
-            }
+            addFixed(values, validity, salt: 0x77) { ($0 == 0 ? 0 : $0).bitPattern }
         case .bool(let values):
-            for index in values.indices where valid(index) { add(hash: ByteHash.mix(UInt64(values[index]) &+ 0x33)) }
+            addFixed(values, validity, salt: 0x33) { UInt64($0) }
         case .date(let values):
-            for index in values.indices where valid(index) { add(hash: ByteHash.mix(UInt64(bitPattern: Int64(values[index])) &+ 0x99)) }
+            addFixed(values, validity, salt: 0x99) { UInt64(bitPattern: Int64($0)) }
         case .string(let strings):
-            for index in 0..<strings.count where valid(index) {
+            for index in 0..<strings.count where validity?[index] ?? true {
                 add(hash: strings.withBytes(at: index) { ByteHash.hash($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) })
             }
         case .dictionary(let codes, let dictionary):
             var used = [Bool](repeating: false, count: dictionary.count)
-            for index in codes.indices where valid(index) { used[Int(codes[index])] = true }
+            for index in codes.indices where validity?[index] ?? true { used[Int(codes[index])] = true }
             for code in 0..<dictionary.count where used[code] {
                 add(hash: dictionary.withBytes(at: code) { ByteHash.hash($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) })
+            }
+        }
+    }
+
+    /// Adds fixed-width values (present ones only), without a closure or bitmap call per value.
+    @inline(__always)
+    private mutating func addFixed<T>(_ values: [T], _ validity: Bitmap?, salt: UInt64, _ bits: (T) -> UInt64) {
+        let shift = UInt64(64 - Self.bits)
+        let cap = 64 - Self.bits + 1
+        registers.withUnsafeMutableBufferPointer { registerBuffer in
+            let registers = registerBuffer.baseAddress!
+            values.withUnsafeBufferPointer { valueBuffer in
+                let words = validity?.words
+                for index in 0..<valueBuffer.count {
+                    if let words, (words[index >> 6] >> UInt64(index & 63)) & 1 == 0 { continue }
+                    let hash = ByteHash.mix(bits(valueBuffer[index]) &+ salt)
+                    let slot = Int(hash >> shift)
+                    let rank = UInt8(min((hash << UInt64(Self.bits)).leadingZeroBitCount + 1, cap))
+                    if rank > registers[slot] { registers[slot] = rank }
+                }
             }
         }
     }
