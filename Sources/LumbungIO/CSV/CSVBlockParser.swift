@@ -33,32 +33,114 @@ struct CSVBlockParser: BlockParser {
         var message: String
     }
 
-    /// Where each field of each kept row is in the block.
+    /// Where each field of each kept row of the current row group is, and where every kept row of
+    /// the block is (for messages).
     private struct FieldIndex {
+        /// Field starts and ends of the group's rows, row-major: row `r` of the block is at
+        /// `(r - groupBase) * slots`.
         var starts: GrowableBuffer<UInt32>
         var ends: GrowableBuffer<UInt32>
+        /// The block row of the group's first row.
+        var groupBase = 0
         var rowLines: [Int32] = []
         var rowStarts: [UInt32] = []
         var rowEnds: [UInt32] = []
+        /// Kept rows of the block so far.
         var rows = 0
-        /// Unescaped text of fields with doubled quotes, by field position.
+        /// Unescaped text of the group's fields with doubled quotes, by field position.
         var escapes: [Int: [UInt8]] = [:]
+
+        /// Starts the next group after the rows tokenised so far.
+        mutating func startGroup() {
+            groupBase = rows
+            escapes.removeAll(keepingCapacity: true)
+        }
     }
 
+    /// Where tokenising stopped: the next byte, its line, and the scanner positioned there.
+    private struct TokenizerState {
+        var p: UnsafePointer<UInt8>
+        var line = 0
+        var scanner: StructuralScanner
+    }
+
+    /// A column's inferred type was too narrow for a value: the block is parsed again.
+    private struct Widened: Error {}
+
+    /// Tokenises and converts the block a group of rows at a time (see `rowGroup`). When a value
+    /// does not fit a column's inferred type, the column is widened and the block parsed again
+    /// (rare: the sample from the file's head usually has the types right).
     func parse(_ block: UnsafeRawBufferPointer, isLast: Bool) -> ParsedBlock {
         precondition(block.count < 1 << 30, "CSV blocks are limited to 1 GiB")
+        while true {
+            do {
+                return try parseOnce(block, types: state.snapshot())
+            } catch {
+                continue
+            }
+        }
+    }
+
+    private func parseOnce(_ block: UnsafeRawBufferPointer, types: [DataType]) throws -> ParsedBlock {
         let slots = outputNames.count
-        var index = FieldIndex(
-            starts: GrowableBuffer(capacity: (block.count / 48 + 16) * max(slots, 1)),
-            ends: GrowableBuffer(capacity: (block.count / 48 + 16) * max(slots, 1)))
+        let names = outputNames
+        guard let start = block.baseAddress?.assumingMemoryBound(to: UInt8.self), block.count > 0 else {
+            return ParsedBlock(
+                names: names, chunk: Chunk(columns: types.map { Column.from([], type: $0) }, count: 0), rejects: [], lines: 0)
+        }
+        let groupCapacity = (Self.rowGroup + 1) * max(slots, 1)
+        var index = FieldIndex(starts: GrowableBuffer(capacity: groupCapacity), ends: GrowableBuffer(capacity: groupCapacity))
+        var tokenizer = TokenizerState(
+            p: start,
+            scanner: StructuralScanner(start: start, end: start + block.count, delimiter: dialect.delimiter, newline: 0x0a, quote: dialect.quote))
         defer {
             index.starts.deallocate()
             index.ends.deallocate()
+            tokenizer.scanner.deallocate()
         }
+        tokenizer.scanner.reset(at: start)
         var rejects: [RejectedRow] = []
-        let lines = tokenize(block, into: &index, rejects: &rejects)
         var rejectedRows: [Int: RejectedRow] = [:]
-        var columns = convertAll(block, index, rejected: &rejectedRows)
+        var converters = (0..<slots).map { slot in
+            ColumnConverter(
+                type: types[slot], dictionary: !cardinality.isHigh(slot), decimal: dialect.decimalSeparator)
+        }
+        let end = start + block.count
+        while tokenizer.p < end {
+            index.startGroup()
+            tokenize(block, &tokenizer, into: &index, until: index.rows + Self.rowGroup, rejects: &rejects)
+            let group = index.groupBase..<index.rows
+            if group.isEmpty { continue }
+            for slot in 0..<slots {
+                let fields = FieldAccess(
+                    starts: index.starts.base, ends: index.ends.base, block: start, slots: slots, slot: slot,
+                    groupBase: index.groupBase, escapes: index.escapes)
+                converters[slot].convert(fields, group)
+                if converters[slot].failures.isEmpty && converters[slot].invalid.isEmpty { continue }
+                if !state.declared[slot],
+                    let needed = converters[slot].typeForFailures(fields, isIdentifier: IdentifierHints.isIdentifier(names[slot]))
+                {
+                    if state.widen(slot, toHold: needed) != types[slot] { throw Widened() }
+                }
+                for (row, offset) in converters[slot].invalid {
+                    reject(row, slot: slot, kind: .invalidUTF8, index: index, block: start, rejected: &rejectedRows,
+                           message: "invalid UTF-8 at byte \(offset + 1) of the field (the file may be Latin-1 or Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)")
+                }
+                for row in converters[slot].failures {
+                    let kind = state.declared[slot] ? "declared" : "inferred"
+                    reject(row, slot: slot, kind: .castFailed, index: index, block: start, rejected: &rejectedRows,
+                           message: "could not convert \"\(fields.raw(row))\" to \(converters[slot].type) (\(kind) type of column '\(names[slot])')")
+                }
+                converters[slot].clearProblems()
+            }
+        }
+        var columns: [Column] = []
+        columns.reserveCapacity(slots)
+        for slot in 0..<slots {
+            let (column, plain) = converters[slot].finish(rows: index.rows)
+            if plain && !cardinality.isHigh(slot) { cardinality.markHigh(slot) }
+            columns.append(column)
+        }
         var rowCount = index.rows
         if !rejectedRows.isEmpty {
             var keep = [Bool](repeating: true, count: index.rows)
@@ -68,14 +150,18 @@ struct CSVBlockParser: BlockParser {
             rejects += rejectedRows.keys.sorted().map { rejectedRows[$0]! }
             rejects.sort { $0.byteOffset < $1.byteOffset }
         }
-        return ParsedBlock(names: outputNames, chunk: Chunk(columns: columns, count: rowCount), rejects: rejects, lines: lines)
+        return ParsedBlock(names: names, chunk: Chunk(columns: columns, count: rowCount), rejects: rejects, lines: tokenizer.line)
     }
 
     // MARK: - Phase 1: tokenise
 
-    /// Returns the number of newlines in the block.
-    private func tokenize(_ block: UnsafeRawBufferPointer, into index: inout FieldIndex, rejects: inout [RejectedRow]) -> Int {
-        guard let start = block.baseAddress?.assumingMemoryBound(to: UInt8.self), block.count > 0 else { return 0 }
+    /// Tokenises records from where `state` stopped until `index` holds `rowLimit` kept rows or
+    /// the block ends; `state.line` counts the newlines passed.
+    private func tokenize(
+        _ block: UnsafeRawBufferPointer, _ state: inout TokenizerState, into index: inout FieldIndex, until rowLimit: Int,
+        rejects: inout [RejectedRow]
+    ) {
+        let start = block.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let end = start + block.count
         let delimiter = dialect.delimiter
         let quote = dialect.quote
@@ -90,8 +176,14 @@ struct CSVBlockParser: BlockParser {
         let delimiterMask = UInt64(delimiter) &* 0x0101_0101_0101_0101
         let newlineMask = UInt64(newline) &* 0x0101_0101_0101_0101
         let quoteMask = UInt64(quote) &* 0x0101_0101_0101_0101
-        var line = 0
-        var p = start
+        var line = state.line
+        var p = state.p
+        var scanner = state.scanner
+        defer {
+            state.line = line
+            state.p = p
+            state.scanner = scanner
+        }
         classes.withUnsafeBufferPointer { classTable in
             let table = classTable.baseAddress!
             outputIndex.withUnsafeBufferPointer { outputs in
@@ -102,9 +194,10 @@ struct CSVBlockParser: BlockParser {
                     let rowLine = line
                     if p[0] == newline { p += 1; line += 1; return }
                     if p[0] == cr, p + 1 < end, p[1] == newline { p += 2; line += 1; return }
-                    index.starts.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
-                    index.ends.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
-                    let rowBase = index.rows * slots
+                    let local = index.rows - index.groupBase
+                    index.starts.reserve((local + 1) * slots, keeping: local * slots)
+                    index.ends.reserve((local + 1) * slots, keeping: local * slots)
+                    let rowBase = local * slots
                     var field = 0
                     var failure: Failure?
                     while true {
@@ -223,15 +316,14 @@ struct CSVBlockParser: BlockParser {
                 // time (SWAR); a record without quotes and with the right number of fields is cut
                 // at those positions directly. Anything else (a quote, a blank line, a wrong
                 // field count) is tokenised again by `slowRow`, which reports it.
-                var scanner = StructuralScanner(end: end, delimiter: delimiter, newline: newline, quote: quote)
-                scanner.reset(at: p)
                 /// Tokenises one plain record at `p`; false (with `p`, `line` unchanged) to leave it to `slowRow`.
                 func fastRow() -> Bool {
                     let rowStart = p
                     if p[0] == newline || p[0] == cr { return false }
-                    index.starts.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
-                    index.ends.reserve((index.rows + 1) * slots, keeping: index.rows * slots)
-                    let rowBase = index.rows * slots
+                    let local = index.rows - index.groupBase
+                    index.starts.reserve((local + 1) * slots, keeping: local * slots)
+                    index.ends.reserve((local + 1) * slots, keeping: local * slots)
+                    let rowBase = local * slots
                     let starts = index.starts.base + rowBase
                     let ends = index.ends.base + rowBase
                     var field = 0
@@ -270,14 +362,13 @@ struct CSVBlockParser: BlockParser {
                         return true
                     }
                 }
-                while p < end {
+                while p < end && index.rows < rowLimit {
                     if fastRow() { continue }
                     slowRow()
                     scanner.reset(at: p)
                 }
             }
         }
-        return line
     }
 
     /// High bit set in each byte of `word` equal to the byte broadcast in `mask` (the lowest set
@@ -290,77 +381,33 @@ struct CSVBlockParser: BlockParser {
 
     // MARK: - Phase 2: convert
 
-    /// Rows converted together. Converting a whole 2 MiB block column by column fetches every
-    /// row's cache lines (text and field index) once per column from L3; a group of this many rows
-    /// (about 150 KB of text and 130 KB of field index for `layanan`'s 31 columns) stays in L2
-    /// while each of its columns is converted.
+    /// Rows tokenised and converted together. Tokenising a whole 2 MiB block and then converting
+    /// it column by column fetches every row's cache lines (text and field index) once per column
+    /// from L3 or memory; a group of this many rows (about 150 KB of text and 130 KB of field index
+    /// for `layanan`'s 31 columns) is converted while it is still in L2, and its field index is
+    /// reused by the next group.
     static let rowGroup = 512
 
-    private func convertAll(_ block: UnsafeRawBufferPointer, _ index: FieldIndex, rejected: inout [Int: RejectedRow]) -> [Column] {
-        let slots = outputNames.count
-        let rows = index.rows
-        let base = block.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let types = state.snapshot()
-        var converters = (0..<slots).map { slot in
-            ColumnConverter(
-                fields: FieldAccess(
-                    starts: index.starts.base, ends: index.ends.base, block: base, slots: slots, slot: slot,
-                    escapes: index.escapes),
-                type: types[slot], rows: rows,
-                dictionaryLimit: rows >= 16 && !cardinality.isHigh(slot) ? max(16, min(rows / 4, 65_536)) : nil,
-                decimal: dialect.decimalSeparator)
-        }
-        var low = 0
-        while low < rows {
-            let high = min(rows, low + Self.rowGroup)
-            for slot in 0..<slots {
-                converters[slot].convert(low..<high)
-                if converters[slot].failures.isEmpty || state.declared[slot] { continue }
-                // A value does not fit the inferred type: widen this column and convert it again
-                // from the first row (rare: the sample in the file's head usually has it right).
-                while let needed = converters[slot].typeForFailures(isIdentifier: IdentifierHints.isIdentifier(outputNames[slot])) {
-                    converters[slot].restart(as: state.widen(slot, toHold: needed))
-                    converters[slot].convert(0..<high)
-                }
-            }
-            low = high
-        }
-        var columns: [Column] = []
-        columns.reserveCapacity(slots)
-        for slot in 0..<slots {
-            var converter = converters[slot]
-            if converter.fellBackToPlain { cardinality.markHigh(slot) }
-            for (row, offset) in converter.invalid {
-                reject(row, slot: slot, kind: .invalidUTF8, index: index, block: base, rejected: &rejected,
-                       message: "invalid UTF-8 at byte \(offset + 1) of the field (the file may be Latin-1 or Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8)")
-            }
-            for row in converter.failures {
-                reject(row, slot: slot, kind: .castFailed, index: index, block: base, rejected: &rejected,
-                       message: "could not convert \"\(converter.fields.raw(row))\" to \(converter.type) (\(state.declared[slot] ? "declared" : "inferred") type of column '\(outputNames[slot])')")
-            }
-            columns.append(converter.finish())
-        }
-        return columns
-    }
-
-    /// Reads the fields of one column from the field index.
+    /// Reads the fields of one column of the current row group from the field index.
     private struct FieldAccess {
         let starts: UnsafeMutablePointer<UInt32>
         let ends: UnsafeMutablePointer<UInt32>
         let block: UnsafePointer<UInt8>
         let slots: Int
         let slot: Int
+        let groupBase: Int
         let escapes: [Int: [UInt8]]
 
-        /// Pointer, length and quoted flag of the field in `row` (unescaped text for doubled quotes).
+        /// Pointer, length and quoted flag of the field in block row `row` (unescaped text for
+        /// doubled quotes).
         @inline(__always)
         func field(_ row: Int) -> (UnsafePointer<UInt8>, Int, Bool) {
-            let position = row &* slots &+ slot
+            let position = (row &- groupBase) &* slots &+ slot
             let start = Int(starts[position])
             let packed = ends[position]
             let quoted = packed & CSVBlockParser.quotedFlag != 0
             if packed & CSVBlockParser.escapedFlag != 0, let unescaped = escapes[position] {
-                // Escaped fields are rare; their unescaped copy lives as long as the index.
+                // Escaped fields are rare; their unescaped copy lives as long as the group.
                 return unescaped.withUnsafeBufferPointer { ($0.baseAddress ?? block, $0.count, quoted) }
             }
             return (block + start, Int(packed & CSVBlockParser.offsetMask) &- start, quoted)
@@ -368,28 +415,26 @@ struct CSVBlockParser: BlockParser {
 
         /// The raw (still escaped) bytes of the field, for messages.
         func raw(_ row: Int) -> String {
-            let position = row &* slots &+ slot
+            let position = (row - groupBase) * slots + slot
             let start = Int(starts[position])
             let length = Int(ends[position] & CSVBlockParser.offsetMask) - start
             return String(decoding: UnsafeBufferPointer(start: block + start, count: min(length, 60)), as: UTF8.self)
         }
     }
 
-    /// One column of a block being converted, a group of rows at a time, into exact-size arrays.
+    /// One column of a block, converted a row group at a time into arrays that grow by a group.
     private struct ColumnConverter {
-        let fields: FieldAccess
-        private(set) var type: DataType
-        let rows: Int
+        let type: DataType
         let decimal: UInt8
-        /// Most distinct values a dictionary-encoded string column may have; nil for plain strings.
-        private var dictionaryLimit: Int?
-        private(set) var fellBackToPlain = false
+        /// Whether strings are still being dictionary-encoded (else plain bytes + offsets).
+        private var encoding: Bool
+        private(set) var rows = 0
 
-        private var words: [UInt64]
+        private var words: [UInt64] = []
         private var nulls = 0
-        /// Rows whose text does not parse as `type`.
+        /// Rows of the current group whose text does not parse as `type`.
         private(set) var failures: [Int] = []
-        /// Rows with invalid UTF-8 and the offset of the first bad byte.
+        /// Rows of the current group with invalid UTF-8, and the offset of the first bad byte.
         private(set) var invalid: [(Int, Int)] = []
 
         private var integers: [Int64] = []
@@ -397,52 +442,19 @@ struct CSVBlockParser: BlockParser {
         private var days: [Int32] = []
         private var flags: [UInt8] = []
         private var codes: [UInt32] = []
-        private var encoder: DictionaryBuilder?
+        private var encoder: DictionaryBuilder
         private var bytes: [UInt8] = []
-        private var offsets: [UInt32] = []
+        private var offsets: [UInt32] = [0]
 
-        init(fields: FieldAccess, type: DataType, rows: Int, dictionaryLimit: Int?, decimal: UInt8) {
-            self.fields = fields
+        init(type: DataType, dictionary: Bool, decimal: UInt8) {
             self.type = type
-            self.rows = rows
-            self.dictionaryLimit = dictionaryLimit
             self.decimal = decimal
-            words = []
-            restart(as: type)
+            encoding = type == .string && dictionary
+            encoder = DictionaryBuilder(expected: 16)
         }
 
-        /// Drops what was converted and starts again from the first row as `newType`.
-        mutating func restart(as newType: DataType) {
-            type = newType
-            words = [UInt64](repeating: 0, count: (rows + 63) >> 6)
-            nulls = 0
-            failures = []
-            invalid = []
-            integers = []
-            doubles = []
-            days = []
-            flags = []
-            codes = []
-            encoder = nil
-            bytes = []
-            offsets = []
-            switch newType {
-            case .int64, .timestamp: integers = [Int64](repeating: 0, count: rows)
-            case .float64: doubles = [Double](repeating: 0, count: rows)
-            case .date: days = [Int32](repeating: 0, count: rows)
-            case .bool: flags = [UInt8](repeating: 0, count: rows)
-            case .string:
-                if dictionaryLimit != nil {
-                    codes = [UInt32](repeating: 0, count: rows)
-                    encoder = DictionaryBuilder(expected: 16)
-                } else {
-                    offsets = [UInt32](repeating: 0, count: rows + 1)
-                }
-            }
-        }
-
-        /// The wider type the failed rows need, or nil when the current type holds them.
-        func typeForFailures(isIdentifier: Bool) -> DataType? {
+        /// The wider type the current group's failed rows need, or nil when `type` holds them.
+        func typeForFailures(_ fields: FieldAccess, isIdentifier: Bool) -> DataType? {
             guard !failures.isEmpty else { return nil }
             var needed = type
             for row in failures {
@@ -454,9 +466,20 @@ struct CSVBlockParser: BlockParser {
             return needed == type ? nil : needed
         }
 
+        /// Forgets the current group's failures and invalid rows once they are reported.
+        mutating func clearProblems() {
+            failures.removeAll(keepingCapacity: true)
+            invalid.removeAll(keepingCapacity: true)
+        }
+
         @inline(__always)
         private static func isNull(_ p: UnsafePointer<UInt8>, _ length: Int, _ quoted: Bool) -> Bool {
             length == 0 || (!quoted && length == 4 && ValueParser.isNullMarker(p, 4))
+        }
+
+        @inline(__always)
+        private static func isNullString(_ p: UnsafePointer<UInt8>, _ length: Int, _ quoted: Bool) -> Bool {
+            !quoted && (length == 0 || (length == 4 && ValueParser.isNullMarker(p, 4)))
         }
 
         @inline(__always)
@@ -464,6 +487,7 @@ struct CSVBlockParser: BlockParser {
             _ fields: FieldAccess, _ range: Range<Int>, into values: inout [T], zero: T, words: inout [UInt64],
             nulls: inout Int, failures: inout [Int], _ parse: (UnsafePointer<UInt8>, Int) -> T?
         ) {
+            values.append(contentsOf: repeatElement(zero, count: range.count))
             values.withUnsafeMutableBufferPointer { valueBuffer in
                 words.withUnsafeMutableBufferPointer { wordBuffer in
                     let out = valueBuffer.baseAddress!
@@ -471,13 +495,11 @@ struct CSVBlockParser: BlockParser {
                     for row in range {
                         let (p, length, quoted) = fields.field(row)
                         if isNull(p, length, quoted) {
-                            out[row] = zero
                             nulls &+= 1
                         } else if let value = parse(p, length) {
                             out[row] = value
                             w[row >> 6] |= 1 << UInt64(row & 63)
                         } else {
-                            out[row] = zero
                             nulls &+= 1
                             failures.append(row)
                         }
@@ -486,9 +508,12 @@ struct CSVBlockParser: BlockParser {
             }
         }
 
-        /// Converts `range` (groups arrive in order; after a restart, from row 0).
-        mutating func convert(_ range: Range<Int>) {
-            guard !range.isEmpty else { return }
+        /// Converts the rows of `range`, the next group of the block.
+        mutating func convert(_ fields: FieldAccess, _ range: Range<Int>) {
+            precondition(range.lowerBound == rows, "row groups arrive in order")
+            rows = range.upperBound
+            let wordCount = (rows + 63) >> 6
+            if words.count < wordCount { words.append(contentsOf: repeatElement(0, count: wordCount - words.count)) }
             switch type {
             case .int64:
                 Self.convertFixed(fields, range, into: &integers, zero: 0, words: &words, nulls: &nulls, failures: &failures, ValueParser.int64)
@@ -500,40 +525,29 @@ struct CSVBlockParser: BlockParser {
                     ValueParser.double($0, $1, decimalSeparator: decimal)
                 }
             case .date:
-                Self.convertFixed(fields, range, into: &days, zero: 0, words: &words, nulls: &nulls, failures: &failures, ValueParser.date)
+                Self.convertFixed(fields, range, into: &days, zero: 0, words: &words, nulls: &nulls, failures: &failures) {
+                    ValueParser.date($0, $1)
+                }
             case .bool:
                 Self.convertFixed(fields, range, into: &flags, zero: 0, words: &words, nulls: &nulls, failures: &failures) {
                     ValueParser.bool($0, $1).map { $0 ? 1 : 0 }
                 }
             case .string:
-                if encoder != nil {
-                    if !encodeStrings(range) {
-                        // Too many distinct values for a dictionary: plain strings from the first row.
-                        dictionaryLimit = nil
-                        fellBackToPlain = true
-                        restart(as: .string)
-                        copyStrings(0..<range.upperBound)
-                    }
+                if encoding {
+                    encodeStrings(fields, range)
+                    // Far more distinct values than a dictionary pays for: plain strings from here on.
+                    if encoder.count > max(2048, min(rows / 2, 65_536)) { dropDictionary() }
                 } else {
-                    copyStrings(range)
+                    copyStrings(fields, range)
                 }
             }
         }
 
-        @inline(__always)
-        private static func isNullString(_ p: UnsafePointer<UInt8>, _ length: Int, _ quoted: Bool) -> Bool {
-            !quoted && (length == 0 || (length == 4 && ValueParser.isNullMarker(p, 4)))
-        }
-
-        /// Dictionary-encodes `range`; false when the dictionary outgrew its limit.
-        private mutating func encodeStrings(_ range: Range<Int>) -> Bool {
-            let limit = dictionaryLimit ?? Int.max
-            var encoder = self.encoder!
-            self.encoder = nil
-            defer { self.encoder = encoder }
-            let fields = fields
+        /// Dictionary-encodes `range`.
+        private mutating func encodeStrings(_ fields: FieldAccess, _ range: Range<Int>) {
+            codes.append(contentsOf: repeatElement(0, count: range.count))
             var nulls = 0
-            let complete = codes.withUnsafeMutableBufferPointer { codeBuffer in
+            codes.withUnsafeMutableBufferPointer { codeBuffer in
                 words.withUnsafeMutableBufferPointer { wordBuffer in
                     let out = codeBuffer.baseAddress!
                     let w = wordBuffer.baseAddress!
@@ -547,22 +561,38 @@ struct CSVBlockParser: BlockParser {
                         if let bad { invalid.append((row, bad)) }
                         out[row] = code
                         w[row >> 6] |= 1 << UInt64(row & 63)
-                        if encoder.count > limit { return false }
                     }
-                    return true
                 }
             }
             self.nulls &+= nulls
-            return complete
+        }
+
+        /// Turns the codes so far into plain strings (the dictionary holds their exact text).
+        private mutating func dropDictionary() {
+            encoding = false
+            let dictionary = encoder.dictionary
+            offsets = [UInt32](repeating: 0, count: rows + 1)
+            bytes = []
+            bytes.reserveCapacity(dictionary.bytes.count * 2)
+            for row in 0..<rows {
+                if (words[row >> 6] >> UInt64(row & 63)) & 1 != 0 {
+                    let code = Int(codes[row])
+                    let from = Int(dictionary.offsets[code])
+                    bytes.append(contentsOf: dictionary.bytes[from..<Int(dictionary.offsets[code + 1])])
+                }
+                offsets[row + 1] = UInt32(truncatingIfNeeded: bytes.count)
+            }
+            codes = []
+            encoder = DictionaryBuilder(expected: 16)
         }
 
         /// Copies `range` as plain strings (bytes + offsets).
-        private mutating func copyStrings(_ range: Range<Int>) {
-            let fields = fields
+        private mutating func copyStrings(_ fields: FieldAccess, _ range: Range<Int>) {
             var total = 0
             for row in range { total &+= fields.field(row).1 }
             var used = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: total))
+            offsets.append(contentsOf: repeatElement(0, count: range.count))
             var nulls = 0
             bytes.withUnsafeMutableBufferPointer { byteBuffer in
                 offsets.withUnsafeMutableBufferPointer { offsetBuffer in
@@ -589,8 +619,20 @@ struct CSVBlockParser: BlockParser {
             self.nulls &+= nulls
         }
 
-        /// The finished column.
-        mutating func finish() -> Column {
+        /// The finished column of `rows` rows, and whether its strings ended up plain because they
+        /// had too many distinct values.
+        mutating func finish(rows: Int) -> (Column, Bool) {
+            precondition(rows == self.rows, "every row group was converted")
+            let wordCount = (rows + 63) >> 6
+            if words.count < wordCount { words.append(contentsOf: repeatElement(0, count: wordCount - words.count)) }
+            var plain = false
+            if encoding && (rows < 16 || encoder.count > max(16, min(rows / 4, 65_536))) {
+                // A handful of rows, or too many distinct values: plain strings.
+                plain = rows >= 16
+                dropDictionary()
+            } else if type == .string && !encoding {
+                plain = true
+            }
             let values: ColumnValues
             switch type {
             case .int64: values = .int64(integers)
@@ -599,14 +641,12 @@ struct CSVBlockParser: BlockParser {
             case .date: values = .date(days)
             case .bool: values = .bool(flags)
             case .string:
-                if let encoder {
-                    values = .dictionary(codes: codes, dictionary: encoder.dictionary)
-                } else {
-                    values = .string(StringArray(bytes: bytes, offsets: offsets))
-                }
+                values = encoding
+                    ? .dictionary(codes: codes, dictionary: encoder.dictionary)
+                    : .string(StringArray(bytes: bytes, offsets: offsets))
             }
             let validity: Bitmap? = nulls == 0 ? nil : Bitmap(words: words, count: rows)
-            return Column(type: type, values: values, validity: validity, count: rows)
+            return (Column(type: type, values: values, validity: validity, count: rows), plain)
         }
     }
 
@@ -641,66 +681,5 @@ final class CardinalityHints: @unchecked Sendable {
         lock.lock()
         high.insert(slot)
         lock.unlock()
-    }
-}
-
-/// Yields, in order, the positions of the delimiter, newline and quote bytes of a buffer, finding
-/// them 16 bytes at a time with SIMD compares (SSE2 on x86-64) folded into a bit per byte.
-struct StructuralScanner {
-    let end: UnsafePointer<UInt8>
-    let delimiters: SIMD16<UInt8>
-    let newlines: SIMD16<UInt8>
-    let quotes: SIMD16<UInt8>
-    /// Start of the current 16-byte window.
-    private var window: UnsafePointer<UInt8>
-    /// One bit per structural byte of the window not yet returned.
-    private var mask: UInt32 = 0
-
-    init(end: UnsafePointer<UInt8>, delimiter: UInt8, newline: UInt8, quote: UInt8) {
-        self.end = end
-        delimiters = SIMD16(repeating: delimiter)
-        newlines = SIMD16(repeating: newline)
-        quotes = SIMD16(repeating: quote)
-        window = end
-    }
-
-    /// Restarts the scan at `position`.
-    mutating func reset(at position: UnsafePointer<UInt8>) {
-        window = position
-        mask = position < end ? structural(at: position) : 0
-    }
-
-    /// The next structural byte's position, or `end` when there is none.
-    @inline(__always)
-    mutating func next() -> UnsafePointer<UInt8> {
-        while mask == 0 {
-            window += 16
-            if window >= end { return end }
-            mask = structural(at: window)
-        }
-        let position = window + mask.trailingZeroBitCount
-        mask &= mask &- 1
-        return position
-    }
-
-    @inline(__always)
-    private func structural(at position: UnsafePointer<UInt8>) -> UInt32 {
-        let available = end - position
-        let bytes: SIMD16<UInt8>
-        var valid: UInt32 = 0xFFFF
-        if available >= 16 {
-            bytes = UnsafeRawPointer(position).loadUnaligned(as: SIMD16<UInt8>.self)
-        } else {
-            var padded = SIMD16<UInt8>(repeating: 0)
-            withUnsafeMutableBytes(of: &padded) { $0.copyMemory(from: UnsafeRawBufferPointer(start: position, count: available)) }
-            bytes = padded
-            valid = (1 << UInt32(available)) &- 1
-        }
-        let hits = (bytes .== delimiters) .| (bytes .== newlines) .| (bytes .== quotes)
-        // Each lane is 0x00 or 0xFF: gather the top bit of each byte into 8 bits per half.
-        let lanes = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0x80, where: hits), to: SIMD2<UInt64>.self)
-        let low = (lanes[0] &* 0x0002_0408_1020_4081) >> 56
-        let high = (lanes[1] &* 0x0002_0408_1020_4081) >> 56
-        return (UInt32(truncatingIfNeeded: low) | UInt32(truncatingIfNeeded: high) << 8) & valid
     }
 }

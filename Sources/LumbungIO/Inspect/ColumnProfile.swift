@@ -15,48 +15,47 @@ public struct ColumnProfile: Sendable, Codable, Equatable {
         case distinctEstimate = "distinct_estimate"
     }
 
-    /// Profiles every column of `table`, chunks in parallel.
+    /// Profiles every column of `table`, columns in parallel: one sketch per column, fed by every
+    /// chunk in order (no per-chunk sketches to allocate and merge).
     public static func profile(_ table: Table) -> [ColumnProfile] {
         let columnCount = table.schema.count
-        let chunkCount = table.chunks.count
-        let partials = PartialSketches(columns: columnCount, chunks: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunkIndex in
-            let chunk = table.chunks[chunkIndex]
-            for columnIndex in 0..<columnCount {
-                var sketch = HyperLogLog()
+        let results = ProfileSlots(count: columnCount)
+        DispatchQueue.concurrentPerform(iterations: columnCount) { columnIndex in
+            var sketch = HyperLogLog()
+            var nulls = 0
+            for chunk in table.chunks {
                 sketch.add(chunk.columns[columnIndex])
-                partials.set(chunk: chunkIndex, column: columnIndex, sketch: sketch, nulls: chunk.columns[columnIndex].nullCount)
+                nulls += chunk.columns[columnIndex].nullCount
             }
+            results.set(columnIndex, (sketch.estimate, nulls))
         }
         return table.schema.fields.enumerated().map { columnIndex, field in
-            let (sketch, nulls) = partials.merged(column: columnIndex)
+            let (estimate, nulls) = results.get(columnIndex)
             // An estimate can overshoot slightly; never report more distinct values than present values.
             let present = table.rowCount - nulls
-            return ColumnProfile(name: field.name, type: field.type, nulls: nulls, distinctEstimate: min(sketch.estimate, present))
+            return ColumnProfile(name: field.name, type: field.type, nulls: nulls, distinctEstimate: min(estimate, present))
         }
     }
 }
 
-/// One merged sketch and null count per column; each chunk's sketch is merged as soon as it is made,
-/// so memory does not grow with the number of chunks. Merging (a register-wise max) is order-independent.
-private final class PartialSketches: @unchecked Sendable {
+/// One (estimate, null count) per column, each written once by the thread that profiled it.
+private final class ProfileSlots: @unchecked Sendable {
     private let lock = NSLock()
-    private var sketches: [HyperLogLog]
-    private var nulls: [Int]
+    private var slots: [(Int, Int)]
 
-    init(columns: Int, chunks: Int) {
-        sketches = Array(repeating: HyperLogLog(), count: columns)
-        nulls = Array(repeating: 0, count: columns)
-    }
+    init(count: Int) { slots = Array(repeating: (0, 0), count: count) }
 
-    func set(chunk: Int, column: Int, sketch: HyperLogLog, nulls count: Int) {
+    func set(_ index: Int, _ value: (Int, Int)) {
         lock.lock()
-        sketches[column].merge(sketch)
-        nulls[column] += count
+        slots[index] = value
         lock.unlock()
     }
 
-    func merged(column: Int) -> (HyperLogLog, Int) { (sketches[column], nulls[column]) }
+    func get(_ index: Int) -> (Int, Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[index]
+    }
 }
 
 /// HyperLogLog with 2^14 registers (about 0.8% standard error); linear counting makes small
@@ -114,10 +113,6 @@ struct HyperLogLog: Sendable {
                 }
             }
         }
-    }
-
-    mutating func merge(_ other: HyperLogLog) {
-        for index in registers.indices where other.registers[index] > registers[index] { registers[index] = other.registers[index] }
     }
 
     var estimate: Int {
