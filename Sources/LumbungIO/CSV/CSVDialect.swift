@@ -53,31 +53,35 @@ public struct CSVDialect: Sendable, Equatable {
         }
         return counts
     }
+}
 
-    /// A decimal comma is assumed when the delimiter is not `,`, some unquoted values look like
-    /// `12,5` and none look like `12.5`.
-    static func sniffDecimalComma(_ rows: [[FieldText]]) -> Bool {
-        var commas = 0
-        var dots = 0
-        for row in rows {
-            for field in row where !field.quoted || true {
-                let bytes = field.bytes
-                guard let separator = bytes.firstIndex(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") }) else { continue }
-                let before = bytes[..<separator]
-                let after = bytes[(separator + 1)...]
-                let digitsBefore = before.drop { $0 == UInt8(ascii: "-") }
-                guard !digitsBefore.isEmpty, !after.isEmpty,
-                    digitsBefore.allSatisfy({ $0 &- 48 <= 9 }), after.allSatisfy({ $0 &- 48 <= 9 })
-                else { continue }
-                if bytes[separator] == UInt8(ascii: ",") { commas += 1 } else { dots += 1 }
-            }
+/// Tallies the values that read as digits, one `,` or `.`, digits: a decimal comma is assumed
+/// when some look like `12,5` and none like `12.5`.
+struct DecimalMarks {
+    private var commas = 0
+    private var dots = 0
+
+    var isComma: Bool { commas > 0 && dots == 0 }
+
+    /// Counts one field's text (`-` signs before the digits are allowed).
+    mutating func add(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        var separator = 0
+        while separator < count && p[separator] != UInt8(ascii: ",") && p[separator] != UInt8(ascii: ".") { separator += 1 }
+        guard separator < count, separator + 1 < count else { return }
+        var index = 0
+        while index < separator && p[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < separator else { return }
+        while index < separator {
+            if p[index] &- 48 > 9 { return }
+            index += 1
         }
-        return commas > 0 && dots == 0
+        for after in (separator + 1)..<count where p[after] &- 48 > 9 { return }
+        if p[separator] == UInt8(ascii: ",") { commas += 1 } else { dots += 1 }
     }
 }
 
-/// One field's text (used for the header and the inference sample only): a slice of the input,
-/// or a copy when doubled quotes had to be undone.
+/// One field's text (used for the header only): a slice of the input, or a copy when doubled
+/// quotes had to be undone.
 struct FieldText {
     var bytes: ArraySlice<UInt8>
     var quoted: Bool

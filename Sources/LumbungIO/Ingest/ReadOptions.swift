@@ -39,7 +39,8 @@ public struct ReadOptions: Sendable {
     public var rejectsPath: String?
     /// Write no rejects file (rejected rows are still counted and returned).
     public var writeRejects: Bool = true
-    /// Rows sampled from the start of the file to infer CSV types.
+    /// Rows sampled from the start of the file to infer CSV types (at most those in its first
+    /// block, `blockSize` bytes).
     public var sampleRows: Int = 20_000
     /// Keep identifier-like columns (`nip`, `kode_*`, `id_*` …) as strings even when they look numeric.
     public var identifierHints: Bool = true

@@ -42,17 +42,20 @@ public enum TableReader {
             atEnd = true
         }
         var bomLength = 0
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { bomLength = 3 }
-        let format = options.format ?? detectFormat(head.dropFirst(bomLength), path: path)
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bomLength = 3
+            head.removeFirst(bomLength)
+        }
+        let format = options.format ?? detectFormat(head[...], path: path)
         var result: ReadResult
         switch format {
         case .csv:
             result = try CSVReader.read(
-                path: path, reader: reader, head: Array(head.dropFirst(bomLength)), headOffset: Int64(bomLength),
+                path: path, reader: reader, head: head, headOffset: Int64(bomLength),
                 headIsWholeFile: atEnd, options: options)
         case .ndjson, .jsonArray:
             result = try JSONReader.read(
-                path: path, reader: reader, head: Array(head.dropFirst(bomLength)), headOffset: Int64(bomLength),
+                path: path, reader: reader, head: head, headOffset: Int64(bomLength),
                 headIsWholeFile: atEnd, format: format, options: options)
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

@@ -51,25 +51,22 @@ enum TypeInference {
         if count > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") { index = 1 }
         return count - index > 1 && p[index] == UInt8(ascii: "0")
     }
+}
 
-    /// Infers one column from sample values: all bool → bool; all int → int64; ints and floats →
-    /// float64; all dates → date; dates and timestamps → timestamp; anything else (or all null) → string.
-    static func infer(_ values: [FieldText], decimalSeparator: UInt8) -> DataType {
-        var result: DataType?
-        for value in values {
-            if value.bytes.isEmpty { continue }
-            let type: DataType = value.bytes.withUnsafeBufferPointer { buffer in
-                if ValueParser.isNullMarker(buffer.baseAddress!, buffer.count) && !value.quoted { return .bool }
-                return typeOf(buffer.baseAddress!, buffer.count, decimalSeparator: decimalSeparator)
-            }
-            if value.bytes.count == 4, !value.quoted,
-                value.bytes.withUnsafeBufferPointer({ ValueParser.isNullMarker($0.baseAddress!, 4) })
-            {
-                continue
-            }
-            result = result.map { $0.widened(with: type) } ?? type
-            if result == .string { return .string }
-        }
-        return result ?? .string
+/// Column types inferred from sample values one at a time: all bool → bool; all int → int64; ints
+/// and floats → float64; all dates → date; dates and timestamps → timestamp; anything else (or all
+/// null) → string. Empty values and unquoted `NULL`/`null` are nulls and teach nothing.
+struct TypeSample {
+    /// Per column: the type so far, `nil` while it has seen only nulls.
+    private(set) var types: [DataType?]
+
+    init(count: Int) { types = Array(repeating: nil, count: count) }
+
+    /// Widens `column` with one value's text.
+    mutating func add(_ column: Int, _ p: UnsafePointer<UInt8>, _ count: Int, quoted: Bool, decimalSeparator: UInt8) {
+        guard count > 0, types[column] != .string else { return }
+        if !quoted && ValueParser.isNullMarker(p, count) { return }
+        let type = TypeInference.typeOf(p, count, decimalSeparator: decimalSeparator)
+        types[column] = types[column].map { $0.widened(with: type) } ?? type
     }
 }
