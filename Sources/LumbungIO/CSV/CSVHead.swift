@@ -16,12 +16,15 @@ struct FieldSpan {
 ///
 /// A lone LF is a blank line and skipped; a quoted field may hold delimiters, newlines and doubled
 /// quotes. Text after a closing quote is dropped up to the next delimiter or newline, and a quote
-/// inside an unquoted field is kept as text.
+/// inside an unquoted field is kept as text; both mark the record `malformed` (the block parser
+/// rejects such a record).
 struct CSVRecordScanner {
     let delimiter: UInt8
     let quote: UInt8
     /// The fields of the record `next` cut last.
     private(set) var fields: [FieldSpan] = []
+    /// Whether that record holds a quote where the block parser would reject it.
+    private(set) var malformed = false
     /// The offset just past the last record cut (and the blank lines before it).
     private(set) var consumed = 0
     /// Newlines up to `consumed`.
@@ -60,6 +63,7 @@ struct CSVRecordScanner {
         }
         guard index < count else { return false }
         fields.removeAll(keepingCapacity: true)
+        malformed = false
         var recordLines = 0
         while true {
             var field = FieldSpan(start: index, end: index, quoted: false, escaped: false)
@@ -85,6 +89,11 @@ struct CSVRecordScanner {
                     index += 1
                 }
                 guard closed else { return false }
+                if index < count, base[index] != delimiter, base[index] != newline,
+                    !(base[index] == 0x0d && (index + 1 == count || base[index + 1] == newline))
+                {
+                    malformed = true
+                }
                 while index < count && base[index] != delimiter && base[index] != newline { index += 1 }
             } else {
                 // Eight bytes at a time up to the first delimiter, newline or quote (SWAR).
@@ -97,7 +106,12 @@ struct CSVRecordScanner {
                     }
                     index += 8
                 }
-                while index < count && base[index] != delimiter && base[index] != newline { index += 1 }
+                while index < count {
+                    let byte = base[index]
+                    if byte == delimiter || byte == newline { break }
+                    if byte == quote { malformed = true }
+                    index += 1
+                }
                 field.end = index
                 if field.end > field.start && base[field.end - 1] == 0x0d { field.end -= 1 }
             }
@@ -151,10 +165,12 @@ struct CSVHead {
     var headerLines: Int
 
     /// Reads the header and infers the types of `head`, the first block of a file (`atEnd`: the
-    /// whole file).
+    /// whole file). With `throughHead`, the records of the head after the sample widen the types
+    /// as the block parser would when it parsed them, so that the types are those a read has after
+    /// its first block (what a probe reports).
     /// - Throws: `LumbungError.data` for an empty file or a bad header; `.usage` for a projected
     ///   column the file lacks.
-    init(_ head: [UInt8], path: String, atEnd: Bool, options: ReadOptions) throws {
+    init(_ head: [UInt8], path: String, atEnd: Bool, options: ReadOptions, throughHead: Bool = false) throws {
         guard !head.isEmpty else {
             throw LumbungError.data(DataError(
                 .missingHeader, file: path, line: 1, column: 1, message: "the file is empty: a header row is required"))
@@ -198,14 +214,14 @@ struct CSVHead {
         // Types: declared, else inferred from the sample (identifiers stay strings).
         let bodyStart = scanner
         /// Runs `body` on each of the next `limit` records from `start` that have as many fields as
-        /// the header (the others will be rejected), with the record's fields.
-        func records(_ limit: Int, from start: CSVRecordScanner, _ body: (UnsafePointer<UInt8>, [FieldSpan]) -> Void) {
+        /// the header (the others will be rejected), with the record's fields and `malformed`.
+        func records(_ limit: Int, from start: CSVRecordScanner, _ body: (UnsafePointer<UInt8>, [FieldSpan], Bool) -> Void) {
             scanner = start
             head.withUnsafeBufferPointer { bytes in
                 var count = 0
                 while count < limit, scanner.next(bytes, atEnd: atEnd) {
                     count += 1
-                    if scanner.fields.count == names.count { body(bytes.baseAddress!, scanner.fields) }
+                    if scanner.fields.count == names.count { body(bytes.baseAddress!, scanner.fields, scanner.malformed) }
                 }
             }
         }
@@ -213,23 +229,49 @@ struct CSVHead {
             if decimalComma { dialect.decimalSeparator = UInt8(ascii: ",") }
         } else if delimiter != UInt8(ascii: ",") {
             var marks = DecimalMarks()
-            records(options.sampleRows, from: bodyStart) { base, spans in
+            records(options.sampleRows, from: bodyStart) { base, spans, _ in
                 for field in spans { marks.add(base + field.start, field.end - field.start) }
             }
             if marks.isComma { dialect.decimalSeparator = UInt8(ascii: ",") }
         }
         let separator = dialect.decimalSeparator
         var sample = TypeSample(count: fileIndex.count)
-        records(options.sampleRows, from: bodyStart) { base, spans in
+        /// Per output column: a well-formed record of the sample has a CR before a delimiter in it.
+        var crBeforeDelimiter = [Bool](repeating: false, count: fileIndex.count)
+        records(options.sampleRows, from: bodyStart) { base, spans, malformed in
             for (column, file) in inferred {
                 let field = spans[file]
                 sample.add(column, base + field.start, field.end - field.start, quoted: field.quoted, decimalSeparator: separator)
+                if !malformed && !field.quoted && file < names.count - 1 && base[field.end] == 0x0d {
+                    crBeforeDelimiter[column] = true
+                }
             }
         }
-        let types = fileIndex.indices.map { column in
+        var types = fileIndex.indices.map { column in
             if let type = declaredTypes[column] { return type }
             let type = sample.types[column] ?? .string
             return options.identifierHints && type.isNumeric && identifiers[column] ? .string : type
+        }
+        if throughHead {
+            // The block parser reads every value of the sample as the type inferred from it, but
+            // for a CR before a delimiter: it keeps it in the field, which no type but string reads.
+            for (column, _) in inferred where crBeforeDelimiter[column] { types[column] = .string }
+            // The records after the sample, as the block parser reads them: a malformed record is
+            // rejected, a value that does not read as its column's type widens it.
+            records(.max, from: scanner) { base, spans, malformed in
+                guard !malformed else { return }
+                for (column, file) in inferred where types[column] != .string {
+                    let field = spans[file]
+                    var length = field.end - field.start
+                    if !field.quoted && file < names.count - 1 && base[field.end] == 0x0d { length += 1 }
+                    if let wider = TypeInference.parserWidening(
+                        types[column], base + field.start, length, quoted: field.quoted, decimalSeparator: separator,
+                        identifier: identifiers[column])
+                    {
+                        types[column] = wider
+                    }
+                }
+            }
         }
         self.dialect = dialect
         self.names = names

@@ -37,6 +37,19 @@ enum CSVReader {
         return result
     }
 
+    /// The schema of a file from its head alone (cut after its last whole line), with no block
+    /// parsed: the dialect, the columns and the types a read has once it has parsed that head as
+    /// its first block (see `CSVHead`). The table holds no rows.
+    static func probe(path: String, reader: DecompressingReader, head: [UInt8], options: ReadOptions) throws -> ReadResult {
+        let start = try CSVHead(head, path: path, atEnd: true, options: options, throughHead: true)
+        let schema = Schema(zip(start.outputNames, start.types).map { Field(name: $0, type: $1) })
+        return ReadResult(
+            path: path, table: Table(schema: schema, chunks: []), format: .csv, compression: reader.compression,
+            gzipBackend: reader.backend, dialect: start.dialect, rejects: [], rejectsPath: nil, warnings: [],
+            compressedBytes: reader.fileSize, decompressedBytes: reader.decompressedBytes, gzipMembers: reader.members,
+            seconds: 0)
+    }
+
     /// Column names from the header record: trimmed, non-empty, unique, valid UTF-8.
     static func headerNames(_ header: [FieldText], path: String) throws -> [String] {
         var names: [String] = []

@@ -40,7 +40,7 @@ public struct ReadOptions: Sendable {
     /// Write no rejects file (rejected rows are still counted and returned).
     public var writeRejects: Bool = true
     /// Rows sampled from the start of the file to infer CSV types (at most those in its first
-    /// block, `blockSize` bytes).
+    /// block, `blockSize` bytes: all a schema probe inflates).
     public var sampleRows: Int = 20_000
     /// Keep identifier-like columns (`nip`, `kode_*`, `id_*` …) as strings even when they look numeric.
     public var identifierHints: Bool = true

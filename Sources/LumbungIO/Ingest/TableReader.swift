@@ -17,6 +17,8 @@ public enum TableReader {
     /// column names and the types inferred from those rows, for a query binder that must know a
     /// source's schema before deciding which columns to read. Rejects are neither written nor
     /// counted against the threshold. A JSON array whose head cannot be read alone is read whole.
+    /// A CSV head is not parsed into columns: the result's table is only a schema, with no rows,
+    /// and `decompressedBytes` tells how much of the file was inflated.
     public static func probe(path: String, options: ReadOptions = ReadOptions()) throws -> ReadResult {
         var quiet = options
         quiet.writeRejects = false
@@ -49,6 +51,8 @@ public enum TableReader {
         let format = options.format ?? detectFormat(head[...], path: path)
         var result: ReadResult
         switch format {
+        case .csv where headOnly:
+            result = try CSVReader.probe(path: path, reader: reader, head: head, options: options)
         case .csv:
             result = try CSVReader.read(
                 path: path, reader: reader, head: head, headOffset: Int64(bomLength),

@@ -51,6 +51,29 @@ enum TypeInference {
         if count > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") { index = 1 }
         return count - index > 1 && p[index] == UInt8(ascii: "0")
     }
+
+    /// The type a column of `type` widens to when the block parser meets this value in it, as
+    /// `CSVBlockParser` decides: `nil` when the value is null or reads as `type`; else the value's
+    /// own type widened in, where `true`/`false`, and numbers in an identifier column, count as string.
+    static func parserWidening(
+        _ type: DataType, _ p: UnsafePointer<UInt8>, _ count: Int, quoted: Bool, decimalSeparator: UInt8, identifier: Bool
+    ) -> DataType? {
+        if count == 0 || (!quoted && ValueParser.isNullMarker(p, count)) { return nil }
+        let reads: Bool
+        switch type {
+        case .int64: reads = ValueParser.int64(p, count) != nil
+        case .float64: reads = ValueParser.double(p, count, decimalSeparator: decimalSeparator) != nil
+        case .date: reads = ValueParser.date(p, count) != nil
+        case .timestamp: reads = ValueParser.timestamp(p, count) != nil
+        case .bool: reads = ValueParser.bool(p, count) != nil
+        case .string: reads = true
+        }
+        if reads { return nil }
+        var valueType = typeOf(p, count, decimalSeparator: decimalSeparator)
+        if valueType == .bool || (valueType.isNumeric && identifier) { valueType = .string }
+        let wider = type.widened(with: valueType)
+        return wider == type ? nil : wider
+    }
 }
 
 /// Column types inferred from sample values one at a time: all bool → bool; all int → int64; ints
