@@ -22,6 +22,27 @@ import LumbungCore
         #expect(read.table.schema == probe.table.schema)
     }
 
+    @Test("an NDJSON probe inflates only the head and reports the columns a read of it finds")
+    func ndjsonProbe() throws {
+        let files = TestFiles()
+        defer { files.remove() }
+        var text = ""
+        for index in 0..<60_000 {
+            text += #"{"id":"LYN-\#(index)","nilai":\#(index % 7),"alamat":{"provinsi":"Jawa Barat"},"tgl":"2024-01-15"}"# + "\n"
+        }
+        let path = files.writeGzip("besar.ndjson.gz", text)
+        let options = ReadOptions.testing(blockSize: 1 << 18)
+        let probe = try TableReader.probe(path: path, options: options)
+        #expect(probe.format == .ndjson)
+        #expect(probe.table.schema == Schema([
+            Field(name: "id", type: .string), Field(name: "nilai", type: .int64),
+            Field(name: "alamat.provinsi", type: .string), Field(name: "tgl", type: .date),
+        ]))
+        #expect(probe.table.rowCount == 0)
+        #expect(probe.decompressedBytes <= Int64(options.blockSize))
+        #expect(try readTable(path, options).table.schema == probe.table.schema)
+    }
+
     /// Files that fit in one head, where a probe must report the types a whole read ends with;
     /// a sample of 10 rows leaves the rest of the head to the rules of the block parser.
     static let wholeHeads: [(name: String, text: String, types: [DataType])] = [

@@ -17,8 +17,8 @@ public enum TableReader {
     /// column names and the types inferred from those rows, for a query binder that must know a
     /// source's schema before deciding which columns to read. Rejects are neither written nor
     /// counted against the threshold. A JSON array whose head cannot be read alone is read whole.
-    /// A CSV head is not parsed into columns: the result's table is only a schema, with no rows,
-    /// and `decompressedBytes` tells how much of the file was inflated.
+    /// A CSV head is not parsed into columns, and NDJSON only once: the result's table is only a
+    /// schema, with no rows, and `decompressedBytes` tells how much of the file was inflated.
     public static func probe(path: String, options: ReadOptions = ReadOptions()) throws -> ReadResult {
         var quiet = options
         quiet.writeRejects = false
@@ -60,7 +60,7 @@ public enum TableReader {
         case .ndjson, .jsonArray:
             result = try JSONReader.read(
                 path: path, reader: reader, head: head, headOffset: Int64(bomLength),
-                headIsWholeFile: atEnd, format: format, options: options)
+                headIsWholeFile: atEnd, format: format, options: options, headOnly: headOnly)
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return result

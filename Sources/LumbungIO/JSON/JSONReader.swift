@@ -16,9 +16,12 @@ import LumbungCore
 /// elements; when one is not, or that read fails, the file is read again with the exact splitter,
 /// which scans every byte for strings and brackets and gives the authoritative result.
 enum JSONReader {
+    /// Reads the file whose first block is `head`. With `headOnly` (a schema probe, `head` cut after
+    /// its last line), NDJSON is parsed from the head once, for its columns and types, and the
+    /// table has no rows; a JSON array is read as without it.
     static func read(
         path: String, reader: DecompressingReader, head: [UInt8], headOffset: Int64, headIsWholeFile: Bool,
-        format: FileFormat, options: ReadOptions
+        format: FileFormat, options: ReadOptions, headOnly: Bool = false
     ) throws -> ReadResult {
         if format == .jsonArray {
             if let result = try? readOnce(
@@ -34,7 +37,7 @@ enum JSONReader {
         }
         return try readOnce(
             path: path, reader: reader, head: head, headOffset: headOffset, headIsWholeFile: headIsWholeFile,
-            format: format, options: options, speculative: false)!
+            format: format, options: options, speculative: false, headOnly: headOnly)!
     }
 
     /// Opens `path` again and reads its head as `TableReader.read` does (without a UTF-8 BOM).
@@ -49,7 +52,7 @@ enum JSONReader {
     /// One read; `nil` when speculative cuts turned out not to be between elements.
     private static func readOnce(
         path: String, reader: DecompressingReader, head: [UInt8], headOffset: Int64, headIsWholeFile: Bool,
-        format: FileFormat, options: ReadOptions, speculative: Bool
+        format: FileFormat, options: ReadOptions, speculative: Bool, headOnly: Bool = false
     ) throws -> ReadResult? {
         let isArray = format == .jsonArray
         var prefix = head
@@ -88,10 +91,16 @@ enum JSONReader {
         // parallel agree from the start and values keep their own text when a column is string.
         let sampler = JSONBlockParser(
             path: path, isArray: isArray, state: state, projection: options.columns, identifierHints: options.identifierHints)
-        sample(prefix, atEnd: headIsWholeFile, isArray: isArray, parser: sampler, state: state, path: path)
+        let sampled = sample(prefix, atEnd: headIsWholeFile, isArray: isArray, parser: sampler, state: state, path: path)
 
         var output: IngestPipeline.Output
-        if isArray {
+        if headOnly && !isArray {
+            // The sample was the whole head: parsing it again would teach nothing more. Its rejects
+            // are left out, as a probe's are.
+            var blocks = sampled.map { [$0] } ?? []
+            for index in blocks.indices { blocks[index].rejects = [] }
+            output = IngestPipeline.Output(blocks: blocks, firstLines: [firstLine])
+        } else if isArray {
             var splitter = JSONArraySplitter(
                 path: path, firstLine: firstLine, offset: prefixOffset, columnOffset: firstColumnOffset, speculative: speculative)
             output = try IngestPipeline.run(
@@ -122,7 +131,7 @@ enum JSONReader {
         let rejects = blocks.flatMap(\.rejects)
         let filtered = output.blocks.reduce(0) { $0 + $1.filteredRows }
         let rejectsPath = try TableReader.settleRejects(rejects, rows: table.rowCount + filtered, path: path, options: options)
-        if table.schema.fields.isEmpty && table.rowCount == 0 { table.chunks = [] }
+        if (table.schema.fields.isEmpty && table.rowCount == 0) || (headOnly && !isArray) { table.chunks = [] }
         var result = ReadResult(
             path: path, table: table, format: format, compression: reader.compression, gzipBackend: reader.backend,
             dialect: nil, rejects: rejects, rejectsPath: rejectsPath, warnings: warnings,
@@ -132,12 +141,14 @@ enum JSONReader {
         return result
     }
 
-    /// Parses the whole records at the start of the input once, for their types only.
+    /// Parses the whole records at the start of the input once, for their types; returns them
+    /// (`nil` when none ends in the input).
+    @discardableResult
     private static func sample(
         _ prefix: [UInt8], atEnd: Bool, isArray: Bool, parser: JSONBlockParser, state: JSONColumnState, path: String
-    ) {
-        prefix.withUnsafeBytes { bytes in
-            guard bytes.count > 0 else { return }
+    ) -> ParsedBlock? {
+        prefix.withUnsafeBytes { bytes -> ParsedBlock? in
+            guard bytes.count > 0 else { return nil }
             let end: Int?
             if isArray {
                 var splitter = JSONArraySplitter(path: path, firstLine: 1, offset: 0, columnOffset: 0)
@@ -146,9 +157,10 @@ enum JSONReader {
                 var splitter = NDJSONSplitter()
                 end = splitter.lastRecordEnd(bytes, atEndOfInput: atEnd)
             }
-            guard let end, end > 0 else { return }
+            guard let end, end > 0 else { return nil }
             let parsed = parser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<end]), isLast: atEnd)
             if parsed.chunk.count > 0 { state.bytesPerRow = Double(end) / Double(parsed.chunk.count) }
+            return parsed
         }
     }
 
