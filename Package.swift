@@ -23,8 +23,10 @@ let package = Package(
         // ISA-L's inflate, the fast path: resolved at run time with dlopen, so the package
         // builds and runs without it (see Sources/CIsal/README.md).
         .target(name: "CIsal", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl")]),
+        // Byte-class bit masks (SSE2 pmovmskb) for the CSV scanner, inlined into its Swift loop.
+        .target(name: "CSIMD"),
         .target(name: "LumbungCore", exclude: ["README.md"]),
-        .target(name: "LumbungIO", dependencies: ["LumbungCore", "CZlib", "CIsal"], exclude: ["README.md"]),
+        .target(name: "LumbungIO", dependencies: ["LumbungCore", "CZlib", "CIsal", "CSIMD"], exclude: ["README.md"]),
         .target(name: "LumbungEngine", dependencies: ["LumbungCore"], exclude: ["README.md"]),
         .target(name: "LumbungQuery", dependencies: ["LumbungCore", "LumbungIO", "LumbungEngine"], exclude: ["README.md"]),
         // Result formats for people and programs: aligned text tables, CSV, JSON, NDJSON, Markdown.

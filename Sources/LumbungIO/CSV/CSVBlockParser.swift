@@ -312,8 +312,8 @@ struct CSVBlockParser: BlockParser {
                     }
                 }
 
-                // The fast path: a scanner yields the delimiters, newlines and quotes 8 bytes at a
-                // time (SWAR); a record without quotes and with the right number of fields is cut
+                // The fast path: a scanner yields the delimiters, newlines and quotes (see
+                // `StructuralScanner`); a record without quotes and with the right number of fields is cut
                 // at those positions directly. Anything else (a quote, a blank line, a wrong
                 // field count) is tokenised again by `slowRow`, which reports it.
                 /// Tokenises one plain record at `p`; false (with `p`, `line` unchanged) to leave it to `slowRow`.
@@ -337,11 +337,11 @@ struct CSVBlockParser: BlockParser {
                         if field < columnCount {
                             let slot = outputs[field]
                             if slot >= 0 {
-                                starts[slot] = UInt32(fieldStart - start)
-                                ends[slot] = UInt32(fieldEnd - start)
+                                starts[slot] = UInt32(truncatingIfNeeded: fieldStart - start)
+                                ends[slot] = UInt32(truncatingIfNeeded: fieldEnd - start)
                             }
                         }
-                        field += 1
+                        field &+= 1
                         if byte == delimiter {
                             fieldStart = at + 1
                             continue
