@@ -119,6 +119,46 @@ struct OperatorPropertyTests {
         }
     }
 
+    /// Thousands of distinct strings and groups, so that `count_distinct` spreads its pairs over
+    /// many partitions; values repeat across chunks of both encodings, with nulls and empty strings.
+    @Test("count_distinct on many distinct strings and groups")
+    func countDistinctHighCardinality() async {
+        let schema = Schema([
+            Field(name: "g", type: .int64), Field(name: "s", type: .string), Field(name: "t", type: .string),
+            Field(name: "i", type: .int64), Field(name: "f", type: .float64),
+        ])
+        await propertyCheck(count: 12, input: Self.seeds) { seed in
+            var rng = SplitMix(seed: seed)
+            let rows = rng.pick([3_000, 12_000, 40_000])
+            let distinct = rng.pick([50, 2_000, 100_000])
+            let groups = rng.pick([1, 7, 500, 5_000])
+            let nullRate = rng.pick([0.0, 0.05, 0.5])
+            let values: [[Value]] = (0..<rows).map { _ in
+                let string: Value =
+                    rng.chance(nullRate) ? .null : rng.chance(0.03) ? .string("") : .string("LYN-\(rng.int(0...distinct))-é")
+                return [
+                    rng.chance(0.02) ? .null : .int(Int64(rng.int(0...(groups - 1)))),
+                    string,
+                    rng.chance(nullRate) ? .null : .string(rng.pick(RandomData.lowStrings)),
+                    rng.chance(nullRate) ? .null : .int(Int64(rng.int(0...distinct)) &* 1_000_003),
+                    rng.chance(nullRate) ? .null : .float(Double(rng.int(-distinct...distinct)) / 4),
+                ]
+            }
+            let table = RandomData.chunked(values, schema: schema, &rng)
+            let keys: [NamedExpr] = rng.chance(0.25) ? [] : [.column("g")]
+            let aggregates = [
+                AggregateExpr("s", .countDistinct, .column("s")), AggregateExpr("t", .countDistinct, .column("t")),
+                AggregateExpr("i", .countDistinct, .column("i")), AggregateExpr("f", .countDistinct, .column("f")),
+                AggregateExpr("n", .countNonNull, .column("s")),
+            ]
+            checkAgainstReference("count_distinct by \(keys), \(rows) rows", seed: seed) {
+                try Reference.aggregate(RefTable(table), keys: keys, aggregates: aggregates)
+            } engine: { context in
+                try HashAggregateOperator(keys: keys, aggregates: aggregates).execute(table, context: context)
+            }
+        }
+    }
+
     @Test("joins of every kind on one or two keys")
     func join() async {
         await propertyCheck(count: 150, input: Self.seeds) { seed in

@@ -67,10 +67,8 @@ enum Grouping {
     }
 
     /// Groups the rows of every unit, then merges the groups.
-    /// - Parameter include: per chunk, optional flags (non-zero = take the row); rows left out get
-    ///   no group.
     static func group(
-        _ keys: EncodedKeys, rowCounts: [Int], include: [[UInt8]?]? = nil, context: ExecutionContext, scope: MemoryScope
+        _ keys: EncodedKeys, rowCounts: [Int], context: ExecutionContext, scope: MemoryScope
     ) throws -> (locals: [LocalGroups], global: GlobalGroups) {
         let dense = keys.denseDomain.flatMap { $0 <= denseLimit ? $0 : nil }
         let scratch = Scratch(workers: context.threadCount)
@@ -81,9 +79,9 @@ enum Grouping {
             if let dense {
                 let slots = scratch.workers[worker]
                 if slots.values.isEmpty { slots.values = [UInt32](repeating: .max, count: dense) }
-                return groupDense(keys, chunks: chunks, rowCounts: rowCounts, include: include, slots: &slots.values)
+                return groupDense(keys, chunks: chunks, rowCounts: rowCounts, slots: &slots.values)
             }
-            return groupHashed(keys, chunks: chunks, rowCounts: rowCounts, include: include)
+            return groupHashed(keys, chunks: chunks, rowCounts: rowCounts)
         }
         try scope.reserve(locals.reduce(0) { $0 + $1.byteSize - $1.rowGroups.reduce(0) { $0 + $1.count * 4 } }, for: "partial groups")
         let global: GlobalGroups
@@ -96,7 +94,7 @@ enum Grouping {
     }
 
     private static func groupDense(
-        _ keys: EncodedKeys, chunks: Range<Int>, rowCounts: [Int], include: [[UInt8]?]?, slots: inout [UInt32]
+        _ keys: EncodedKeys, chunks: Range<Int>, rowCounts: [Int], slots: inout [UInt32]
     ) -> LocalGroups {
         var codes: [UInt64] = []
         var firstRef: [RowRef] = []
@@ -104,12 +102,10 @@ enum Grouping {
         slots.withUnsafeMutableBufferPointer { slots in
             for chunk in chunks {
                 let rows = rowCounts[chunk]
-                let flags = include?[chunk]
                 var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
                 keys.words[chunk].withUnsafeBufferPointer { words in
                     rowGroup.withUnsafeMutableBufferPointer { rowGroup in
                         for row in 0..<rows {
-                            if let flags, flags[row] == 0 { continue }
                             let code = Int(truncatingIfNeeded: words[row])
                             var id = slots[code]
                             if id == .max {
@@ -138,19 +134,17 @@ enum Grouping {
     }
 
     private static func groupHashed(
-        _ keys: EncodedKeys, chunks: Range<Int>, rowCounts: [Int], include: [[UInt8]?]?
+        _ keys: EncodedKeys, chunks: Range<Int>, rowCounts: [Int]
     ) -> LocalGroups {
         let wordCount = keys.wordCount
         var table = OpenTable(wordCount: wordCount, expected: 1024)
         var rowGroups: [[UInt32]] = []
         for chunk in chunks {
             let rows = rowCounts[chunk]
-            let flags = include?[chunk]
             var rowGroup = [UInt32](repeating: LocalGroups.skipped, count: rows)
             keys.words[chunk].withUnsafeBufferPointer { words in
                 rowGroup.withUnsafeMutableBufferPointer { rowGroup in
                     for row in 0..<rows {
-                        if let flags, flags[row] == 0 { continue }
                         let offset = row * wordCount
                         let hash = Grouping.hash(words, at: offset, wordCount: wordCount)
                         rowGroup[row] = table.findOrInsert(
