@@ -114,6 +114,27 @@ struct DiagnosticTests {
         expectDiagnostic("from x | 1️⃣422️⃣", .unexpectedToken)
     }
 
+    @Test("an empty step between two '|' is an error with a fix-it that removes the extra '|'")
+    func emptyStep() {
+        let cases: [(String, String)] = [
+            ("from x | 1️⃣|2️⃣ take 1", "from x | take 1"),
+            ("from x |\n1️⃣|2️⃣ take 1", "from x | take 1"),
+            ("from x | where a > 1 | 1️⃣| |2️⃣ take 1", "from x | where a > 1 | take 1"),
+        ]
+        for (marked, fixed) in cases {
+            let (diagnostic, rendered, source) = expectDiagnostic(
+                marked, .emptyStep, message: "empty step: there is nothing between these two '|'")
+            #expect(FixIt.apply(diagnostic?.fixIts ?? [], to: source) == fixed)
+            #expect(rendered.contains("help: remove the extra '|'"))
+            #expect(Parser.parse(fixed).diagnostics.isEmpty)
+        }
+        // Only one error: the query around the empty step still parses.
+        #expect(Parser.parse("from x | | take 1").diagnostics.count == 1)
+        // A `|` that starts a line, or the query, is no empty step.
+        #expect(Parser.parse("from x\n| take 1").diagnostics.isEmpty)
+        #expect(Parser.parse("| from x | take 1").diagnostics.isEmpty)
+    }
+
     @Test("a step run into the previous one: insert '|'")
     func missingSeparator() {
         let (diagnostic, _, source) = expectDiagnostic(

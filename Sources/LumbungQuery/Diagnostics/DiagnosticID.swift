@@ -35,6 +35,8 @@ extension DiagnosticID {
     public static var duplicateParameter: Self { .lq() }
     /// A query with no steps.
     public static var emptyQuery: Self { .lq() }
+    /// Nothing between two `|`: `from x | | take 1` (fix-it: remove the extra `|`).
+    public static var emptyStep: Self { .lq() }
     /// An operand is missing: `where status ==`.
     public static var expectedExpression: Self { .lq() }
     /// A column, table or parameter name is missing.
@@ -104,13 +106,13 @@ extension DiagnosticID {
     public static var catalogue: [DiagnosticID] {
         [
             .aggregateOutsideSummarize, .ambiguousColumn, .assignInCondition, .bareLiteralInOr, .chainedComparison,
-            .duplicateColumn, .duplicateParameter, .emptyQuery, .expectedExpression, .expectedName, .expectedStep,
-            .integerOverflow, .invalidArgument, .invalidCharacter, .invalidDate, .invalidEscape, .invalidNumber,
-            .invalidOperator, .invalidParameter, .joinMultipliesRows, .joinUnmatchedRows, .misplacedParameter,
-            .missingFrom, .missingParameter, .nestedAggregate, .nestingTooDeep, .notAggregated, .nullsDropped,
-            .typeMismatch, .unclosedDelimiter, .unexpectedToken, .unknownColumn, .unknownFunction,
-            .unknownParameterType, .unknownStep, .unknownTable, .unnamedColumn, .unterminatedName,
-            .unterminatedString, .wrongArgumentCount,
+            .duplicateColumn, .duplicateParameter, .emptyQuery, .emptyStep, .expectedExpression, .expectedName,
+            .expectedStep, .integerOverflow, .invalidArgument, .invalidCharacter, .invalidDate, .invalidEscape,
+            .invalidNumber, .invalidOperator, .invalidParameter, .joinMultipliesRows, .joinUnmatchedRows,
+            .misplacedParameter, .missingFrom, .missingParameter, .nestedAggregate, .nestingTooDeep, .notAggregated,
+            .nullsDropped, .typeMismatch, .unclosedDelimiter, .unexpectedToken, .unknownColumn, .unknownFunction,
+            .unknownParameterType, .unknownStep, .unknownTable, .unnamedColumn, .unterminatedName, .unterminatedString,
+            .wrongArgumentCount,
         ]
     }
 }

@@ -179,6 +179,10 @@ public enum Messages {
     public static let fixInsertPipe = Message("insert '|' before the next step", id: "sisipkan '|' sebelum langkah berikutnya")
     public static let emptyQuery = Message("the query is empty", id: "kueri kosong")
     public static let expectedStep = Message("expected a step after '|'", id: "diharapkan sebuah langkah setelah '|'")
+    public static let emptyStep = Message(
+        "empty step: there is nothing between these two '|'",
+        id: "langkah kosong: tidak ada apa pun di antara dua '|' ini")
+    public static let fixRemoveExtraPipe = Message("remove the extra '|'", id: "hapus '|' yang berlebih")
 
     public static let unnamedColumn = Message(
         "a new column needs a name", id: "kolom baru perlu nama")

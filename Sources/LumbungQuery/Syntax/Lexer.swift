@@ -382,7 +382,7 @@ public struct Lexer {
 // MARK: - Step separation
 
 extension Lexer {
-    /// Drops the newlines that do not end a step, and collapses runs of separators.
+    /// Drops the newlines that do not end a step, and collapses runs of separators (but not of `|`).
     static func separateSteps(_ raw: [Token]) -> [Token] {
         var output: [Token] = []
         output.reserveCapacity(raw.count)
@@ -401,7 +401,9 @@ extension Lexer {
                     output[output.count - 1] = token
                     continue
                 }
-                if output.last == nil || output.last?.kind == .pipe { continue }
+                // A `|` before the first step is dropped; one after another `|` is kept, so that
+                // the parser reports the empty step between them (`lq.emptyStep`).
+                if output.last == nil { continue }
             case .newline:
                 var next = index
                 while next < raw.count, raw[next].kind == .newline { next += 1 }

@@ -33,7 +33,9 @@ extension Parser {
             } catch {
                 skipToBoundary()
             }
-            if current.kind == .pipe, peek().kind == .endOfInput {
+            if current.kind == .pipe, peek().kind == .pipe {
+                reportEmptySteps()
+            } else if current.kind == .pipe, peek().kind == .endOfInput {
                 report(.expectedStep, Messages.expectedStep, current.range)
             }
             if current.kind != .endOfInput { advance() }
@@ -44,6 +46,23 @@ extension Parser {
         }
         let end = tokens.last?.range.end ?? .start
         return Query(parameters: parameters, steps: steps, range: SourceRange(.start, end))
+    }
+
+    /// At a `|` followed by more `|` (`from x | | take 1`): reports the empty steps between them
+    /// once, with a fix-it that removes the extra `|` (or, when nothing follows them, the missing
+    /// step after the first), and stops at the last `|`.
+    mutating func reportEmptySteps() {
+        let first = advance()
+        let second = current
+        while peek().kind == .pipe { advance() }
+        if peek().kind == .endOfInput {
+            report(.expectedStep, Messages.expectedStep, first.range)
+            return
+        }
+        let extra = SourceRange(second.range.start, current.range.end)
+        let removal = FixIt(
+            Messages.fixRemoveExtraPipe, range: SourceRange(first.range.end, current.range.end), replacement: "")
+        report(.emptyStep, Messages.emptyStep, extra, fixIts: [removal])
     }
 
     /// Contextual words that could have continued the step just parsed (for "did you mean" on a typo).
