@@ -98,6 +98,19 @@ import Testing
         #expect(missing.stdout.isEmpty)
     }
 
+    @Test("an overflow while running exits 1 and points at the operation in the query")
+    func overflow() throws {
+        let run = try CLI.run(["query", "--source", "besar=Tests/LumbungQueryTests/Conformance/data/besar.csv",
+                               "--format", "csv", "from besar\n| derive m = n * 2 + 1"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.hasPrefix("""
+            query:2:14: integer overflow in 'n * 2': the result does not fit in a 64-bit integer
+             2 | | derive m = n * 2 + 1
+               |              ^^^^^
+            """), "\(run.stderr)")
+    }
+
     @Test("warnings go to stderr and the query still succeeds")
     func warnings() throws {
         let run = try CLI.run(["query", "--data", "sample-data", "--format", "csv",

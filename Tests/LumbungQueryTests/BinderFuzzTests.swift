@@ -48,8 +48,11 @@ struct BinderFuzzTests {
             // A query error: fine.
         } catch is LumbungError {
             // `from "file.csv"` of a file that is not there: fine.
+        } catch let error as QueryRuntimeError {
+            #expect(error.engineError.kind == .integerOverflow, "\(error)\n\(query)")
         } catch let error as EngineError {
-            #expect(error.kind == .integerOverflow || error.kind == .memoryBudgetExceeded,
+            // An overflow must be traced to its place in the query (a `QueryRuntimeError`).
+            #expect(error.kind == .memoryBudgetExceeded,
                     "the binder accepted a query the engine refused: \(error)\n\(query)")
         } catch {
             Issue.record("unexpected error \(error)\n\(query)")

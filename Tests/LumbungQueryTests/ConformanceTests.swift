@@ -317,8 +317,14 @@ struct ConformanceCheck {
             }
             checkErrors(error.diagnostics)
             checkWarnings(error.diagnostics.filter { $0.severity == .warning })
+        } catch let error as QueryRuntimeError {
+            if file.errors.isEmpty {
+                fail("expected rows, but the query failed while running:\n\(error.diagnostic)")
+                return
+            }
+            checkErrors([error.diagnostic])
         } catch {
-            // Runtime errors (integer overflow …) are not QueryErrors; only `error: *` accepts them.
+            // Other runtime errors are not diagnostics; only `error: *` accepts them.
             let text = String(describing: error)
             guard let expected = file.errors.first, file.errors.count == 1, expected.id == "*" else {
                 let expected = file.errors.isEmpty ? "rows" : expectedErrors

@@ -68,6 +68,51 @@ struct RunnerTests {
         #expect(errors[1].message.english.contains("did you mean 'lower'?"))
     }
 
+    @Test("an overflow while running names the operation or aggregate and its place")
+    func overflowPlace() throws {
+        let minimum = "umur * 0 - 9223372036854775807 - 1"  // Int64.min, without overflowing
+        let cases: [(query: String, line: Int, column: Int, text: String)] = [
+            ("from pegawai\nderive x = umur * 9223372036854775807", 2, 12, "umur * 9223372036854775807"),
+            ("from pegawai | derive a = abs(\(minimum))", 1, 27, "abs(\(minimum))"),
+            ("from pegawai | derive a = -(\(minimum))", 1, 27, "-(\(minimum))"),
+            ("from pegawai\n| where umur > 0\n| summarize t = sum(umur * 9223372036854775807 / 2)", 3, 21,
+             "umur * 9223372036854775807"),
+            ("from pegawai\n| summarize t = sum(umur) by instansi\n| derive u = t * 9223372036854775807", 3, 14,
+             "t * 9223372036854775807"),
+            ("from pegawai\n| derive big = umur + 9223372036854775000\n| summarize t = sum(big) by instansi", 3, 17,
+             "sum(big)"),
+            ("from pegawai\n| summarize t = sum(umur) * 9223372036854775807", 2, 17, "sum(umur) * 9223372036854775807"),
+        ]
+        for (query, line, column, text) in cases {
+            for threads in [1, 7] {
+                do {
+                    _ = try Self.runner(threads: threads).run(query)
+                    Issue.record("expected an overflow: \(query)")
+                } catch let error as QueryRuntimeError {
+                    let diagnostic = error.diagnostic
+                    #expect(diagnostic.id == .resultOverflow, "\(query)")
+                    #expect(diagnostic.range?.start.line == line && diagnostic.range?.start.column == column,
+                            "\(query): at \(String(describing: diagnostic.range))")
+                    #expect(diagnostic.message.english
+                        == "integer overflow in '\(text)': the result does not fit in a 64-bit integer", "\(query)")
+                    #expect(error.engineError.kind == .integerOverflow)
+                }
+            }
+        }
+        // The rendered form, as the CLI prints it.
+        do {
+            _ = try Self.runner().run("from pegawai\nderive x = umur * 9223372036854775807")
+        } catch let error as QueryRuntimeError {
+            let rendered = DiagnosticRenderer(source: "from pegawai\nderive x = umur * 9223372036854775807", file: "q.lq",
+                                              language: .english).render([error.diagnostic])
+            #expect(rendered.hasPrefix("""
+                q.lq:2:12: integer overflow in 'umur * 9223372036854775807': the result does not fit in a 64-bit integer
+                 2 | derive x = umur * 9223372036854775807
+                   |            ^^^^^^^^^^^^^^^^^^^^^^^^^^
+                """), "\(rendered)")
+        }
+    }
+
     @Test("type errors name the types")
     func typeErrors() {
         let errors = Self.errors("from pegawai | summarize r = avg(instansi)")

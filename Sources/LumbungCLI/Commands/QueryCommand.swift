@@ -15,7 +15,8 @@ struct QueryCommand: ParsableCommand {
             Sources are named with --source NAME=PATH (or every data file of a folder with --data DIR),
             then used by name: from layanan | where … | summarize … by …
             Exit status: 0 on success (warnings go to stderr), 2 for an error in the query,
-            1 for a data or I/O error. Nothing is printed on stdout unless the query succeeds.
+            1 for a data or I/O error (an integer overflow while running included).
+            Nothing is printed on stdout unless the query succeeds.
             The language: docs/query-language.md; a tutorial: docs/tutorial.md.
             """)
 
@@ -77,6 +78,10 @@ struct QueryCommand: ParsableCommand {
         let result: QueryResult
         do {
             result = try session.runner.run(prepared)
+        } catch let error as QueryRuntimeError {
+            // A data error (an overflow at a place in the query): shown like a query error.
+            FileHandle.standardError.write(Data(renderer.render([error.diagnostic]).utf8))
+            throw ExitCode(1)
         } catch let error as EngineError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(1)

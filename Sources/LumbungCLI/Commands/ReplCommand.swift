@@ -133,6 +133,8 @@ struct Repl {
             }
         } catch let error as QueryError {
             warn(renderer.render(error.diagnostics))
+        } catch let error as QueryRuntimeError {
+            warn(renderer.render([error.diagnostic]))
         } catch {
             warn("error: \(Diagnostics.message(for: error))\n")
         }

@@ -166,7 +166,8 @@ struct IntegerSumPartial: AggregatePartial {
 /// `sum` and `avg` of integers, exact in 128 bits; a sum outside 64 bits is an overflow error.
 struct IntegerSumKernel: AggregateKernel {
     let average: Bool
-    let label: String
+    /// The aggregate computed, named by an overflow.
+    let aggregate: AggregateExpr
 
     func partial(_ inputs: [KernelInput], groupCount: Int) throws -> any AggregatePartial {
         var sums = [Int128](repeating: 0, count: groupCount)
@@ -209,7 +210,7 @@ struct IntegerSumKernel: AggregateKernel {
         }
         var values = [Int64](repeating: 0, count: groupCount)
         for group in 0..<groupCount where counts[group] > 0 {
-            guard let value = Int64(exactly: sums[group]) else { throw EngineError.overflow(label) }
+            guard let value = Int64(exactly: sums[group]) else { throw EngineError.overflow(in: aggregate) }
             values[group] = value
         }
         return Column(type: .int64, values: .int64(values), validity: validity, count: groupCount)

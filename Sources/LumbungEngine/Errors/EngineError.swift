@@ -21,6 +21,11 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
 
     public var kind: Kind
     public var message: String
+    /// For an overflow in an expression: the innermost operation that overflowed, as the engine
+    /// got it (so a front end can point at it in the query text).
+    public var expression: Expr?
+    /// For an overflow in an aggregate (`sum`): the aggregate, as the engine got it.
+    public var aggregate: AggregateExpr?
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
@@ -31,6 +36,21 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
 
     static func overflow(_ what: String) -> EngineError {
         EngineError(.integerOverflow, "integer overflow in \(what): the result does not fit in a 64-bit integer")
+    }
+
+    /// An overflow of `sum()` in `aggregate`.
+    static func overflow(in aggregate: AggregateExpr) -> EngineError {
+        var error = overflow("\(aggregate.function.name)() of '\(aggregate.name)'")
+        error.aggregate = aggregate
+        return error
+    }
+
+    /// This overflow, now known to come from `expression` (unless an inner one was named already).
+    func raised(in expression: Expr) -> EngineError {
+        guard kind == .integerOverflow, self.expression == nil, aggregate == nil else { return self }
+        var error = EngineError.overflow("'\(expression)'")
+        error.expression = expression
+        return error
     }
 
     static func typeMismatch(_ message: String) -> EngineError { EngineError(.typeMismatch, message) }

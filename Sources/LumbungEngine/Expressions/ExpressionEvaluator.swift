@@ -104,7 +104,17 @@ struct ExpressionEvaluator {
         }
     }
 
+    /// Evaluates one operation; an overflow raised by it (or below it) names the innermost
+    /// operation that overflowed (`EngineError.expression`).
     private func evaluateNode(_ expr: BoundExpr, mask: Bitmap?) throws -> Datum {
+        do {
+            return try evaluateOperation(expr, mask: mask)
+        } catch let error as EngineError {
+            throw error.raised(in: expr.source)
+        }
+    }
+
+    private func evaluateOperation(_ expr: BoundExpr, mask: Bitmap?) throws -> Datum {
         switch expr.node {
         case .column, .literal:
             return try evaluate(expr, mask: mask)

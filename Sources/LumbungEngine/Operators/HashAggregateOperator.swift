@@ -107,7 +107,7 @@ public struct HashAggregateOperator: Sendable, CustomStringConvertible {
 
         // Partial states per chunk, then merged in chunk order.
         let kernels = try aggregates.indices.map { index in
-            try makeKernel(aggregates[index].function, argumentType: bound.arguments[index]?.type, name: aggregates[index].name)
+            try makeKernel(aggregates[index], argumentType: bound.arguments[index]?.type)
         }
         let partialKernels = kernels.enumerated().compactMap { index, kernel -> (Int, any AggregateKernel)? in
             if case .partial(let partial) = kernel { return (index, partial) }
@@ -169,8 +169,9 @@ enum AnyAggregateKernel {
     case holistic(any HolisticKernel)
 }
 
-/// The kernel of `function` for arguments of `argumentType`.
-func makeKernel(_ function: AggregateFunction, argumentType: DataType?, name: String) throws -> AnyAggregateKernel {
+/// The kernel of `aggregate` for arguments of `argumentType`.
+func makeKernel(_ aggregate: AggregateExpr, argumentType: DataType?) throws -> AnyAggregateKernel {
+    let function = aggregate.function
     switch function {
     case .count: return .partial(CountKernel(mode: .rows))
     case .countNonNull: return .partial(CountKernel(mode: .present))
@@ -178,7 +179,7 @@ func makeKernel(_ function: AggregateFunction, argumentType: DataType?, name: St
     case .share: return .partial(ShareKernel())
     case .sum, .avg:
         if argumentType == .int64 {
-            return .partial(IntegerSumKernel(average: function == .avg, label: "sum() of '\(name)'"))
+            return .partial(IntegerSumKernel(average: function == .avg, aggregate: aggregate))
         }
         return .partial(FloatSumKernel(average: function == .avg))
     case .stddev: return .partial(StddevKernel())

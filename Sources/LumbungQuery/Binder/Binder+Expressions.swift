@@ -65,7 +65,9 @@ extension Binder {
             case .negate:
                 // `-null` is an integer null, as the engine types it.
                 let type = inner.type == .null ? .known(.int64) : require(inner, [.int64, .float64], what: "'-'", result: nil)
-                return Lowered(expr: .unary(.negate, inner.expr), type: type, range: range, hasAggregate: inner.hasAggregate)
+                let negated = EngineExpr.unary(.negate, inner.expr)
+                overflowSites.record(negated, range: range, text: text(range))
+                return Lowered(expr: negated, type: type, range: range, hasAggregate: inner.hasAggregate)
             }
         case .binary(let op, let lhs, let rhs):
             let left = lower(lhs, in: scope, context: context)
@@ -253,7 +255,9 @@ extension Binder {
                 error(.typeMismatch, Messages.operandTypes(verb, text(lhs.range), x, text(rhs.range), y), range, helps: helps)
                 return make(engineOp, .error)
             }
-            return make(engineOp, .known(result))
+            let lowered = make(engineOp, .known(result))
+            overflowSites.record(lowered.expr, range: range, text: text(range))
+            return lowered
         }
     }
 
@@ -326,6 +330,7 @@ extension Binder {
             return operand.type
         }
         let expr = EngineExpr.call(scalar, lowered.map(\.expr))
+        overflowSites.record(expr, range: range, text: text(range))
         let strings: [DataType] = [.string]
         let numbers: [DataType] = [.int64, .float64]
         let dates: [DataType] = [.date, .timestamp]
@@ -478,6 +483,7 @@ extension Binder {
         if argument?.type == .error { return failed }
         let hidden = "__agg\(collector.aggregates.count)"
         let input = argument?.expr
+        overflowSites.record(aggregateFunction, argument: input, range: range, text: text(range))
         collector.aggregates.append(AggregateExpr(hidden, aggregateFunction, aggregateFunction == .count ? nil : input))
         return Lowered(expr: .column(hidden), type: .known(resultType), range: range, hasAggregate: true)
     }

@@ -32,6 +32,8 @@ struct Binder {
     /// Parameters whose value was already reported as invalid: their uses are not reported again.
     var failedParameters = Set<String>()
     var diagnostics: [Diagnostic] = []
+    /// The operations that can overflow while the query runs, with their places.
+    var overflowSites = OverflowSites()
     /// Physical names of columns whose type is unknown because of an earlier error.
     var poisoned = Set<String>()
     var stepNumber = 0

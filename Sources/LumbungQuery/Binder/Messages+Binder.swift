@@ -170,6 +170,17 @@ extension Messages {
         Message("'\(step)' needs at least one column", id: "'\(step)' memerlukan paling sedikit satu kolom")
     }
 
+    // MARK: - Errors found while running
+
+    public static func resultOverflow(_ text: String) -> Message {
+        Message("integer overflow in '\(text)': the result does not fit in a 64-bit integer",
+                id: "luapan bilangan bulat pada '\(text)': hasilnya tidak muat dalam bilangan bulat 64-bit")
+    }
+    public static let helpResultOverflow = Message(
+        "an integer holds at most ±9223372036854775807; to compute in decimals, convert an operand with float()",
+        id: "bilangan bulat paling besar ±9223372036854775807; untuk menghitung dengan desimal, ubah satu operand "
+            + "dengan float()")
+
     // MARK: - Warnings found while running
 
     /// `where` dropped rows whose condition was null.

@@ -77,6 +77,9 @@ extension DiagnosticID {
     public static var notAggregated: Self { .lq() }
     /// Warning (while running): a `where` dropped rows because its condition was null.
     public static var nullsDropped: Self { .lq() }
+    /// Error while running: an integer result (`+ - *`, unary `-`, `abs`, `sum`) does not fit in 64
+    /// bits; reported at the expression or aggregate. A data error (exit status 1), not a query error.
+    public static var resultOverflow: Self { .lq() }
     /// Binder: operand or argument types that do not fit (`avg(golongan)` on a string).
     public static var typeMismatch: Self { .lq() }
     /// A `(` or `[` without its closing `)` or `]`.
@@ -110,9 +113,9 @@ extension DiagnosticID {
             .expectedStep, .integerOverflow, .invalidArgument, .invalidCharacter, .invalidDate, .invalidEscape,
             .invalidNumber, .invalidOperator, .invalidParameter, .joinMultipliesRows, .joinUnmatchedRows,
             .misplacedParameter, .missingFrom, .missingParameter, .nestedAggregate, .nestingTooDeep, .notAggregated,
-            .nullsDropped, .typeMismatch, .unclosedDelimiter, .unexpectedToken, .unknownColumn, .unknownFunction,
-            .unknownParameterType, .unknownStep, .unknownTable, .unnamedColumn, .unterminatedName, .unterminatedString,
-            .wrongArgumentCount,
+            .nullsDropped, .resultOverflow, .typeMismatch, .unclosedDelimiter, .unexpectedToken, .unknownColumn,
+            .unknownFunction, .unknownParameterType, .unknownStep, .unknownTable, .unnamedColumn, .unterminatedName,
+            .unterminatedString, .wrongArgumentCount,
         ]
     }
 }

@@ -58,6 +58,8 @@ public struct PreparedQuery: Sendable {
     public var columnNames: [String] { plan.columnNames }
     var filters: [Int: FilterNode] = [:]
     var joins: [Int: JoinNode] = [:]
+    /// Where an overflow while running comes from in the query.
+    var overflowSites = OverflowSites()
     public var planSeconds: Double = 0
 }
 
@@ -111,14 +113,16 @@ public struct QueryRunner: Sendable {
         if options.predicatePushdown { optimized = PredicatePushdown.apply(optimized) }
         if options.projectionPushdown { optimized = ProjectionPushdown.apply(optimized) }
         var prepared = PreparedQuery(plan: optimized, warnings: Self.ordered(diagnostics))
+        prepared.overflowSites = binder.overflowSites
         Self.collect(optimized, into: &prepared)
         prepared.planSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return prepared
     }
 
     /// Runs `text`.
-    /// - Throws: `QueryError` for a query error (exit status 2), `LumbungError` for data and I/O
-    ///   errors (exit status 1), `EngineError` when the engine refuses (overflow, memory budget).
+    /// - Throws: `QueryError` for a query error (exit status 2); `LumbungError` for data and I/O
+    ///   errors and `QueryRuntimeError` for an integer overflow at a place in the query (exit
+    ///   status 1); `EngineError` when the engine refuses otherwise (memory budget).
     public func run(_ text: String, parameters: [String: String] = [:]) throws -> QueryResult {
         try run(try prepare(text, parameters: parameters))
     }
@@ -145,7 +149,12 @@ public struct QueryRunner: Sendable {
         readStart = DispatchTime.now().uptimeNanoseconds
         let context = ExecutionContext(threadCount: options.threads, memoryBudget: options.memoryBudget)
         let physical = Planner.physical(prepared.plan, tables: reads.map(\.table))
-        let table = try physical.execute(context: context)
+        let table: Table
+        do {
+            table = try physical.execute(context: context)
+        } catch let error as EngineError {
+            throw prepared.overflowSites.error(for: error)
+        }
         stats.executeSeconds = Double(DispatchTime.now().uptimeNanoseconds - readStart) / 1e9
         stats.peakMemoryBytes = context.peakMemoryBytes
         stats.operators = context.operatorProfiles
