@@ -6,9 +6,9 @@ import LumbungCore
 /// input (which would be sequential):
 /// 1. units of chunks (see `Grouping.units`), in parallel, hash each pair of a row that has a group
 ///    and a value and scatter it into one of `P` partitions by the high bits of its hash. Strings
-///    hash their bytes (a dictionary-encoded chunk first drops the (group, code) pairs it has
-///    already seen); fixed-width values hash their key word (floats canonical, so `-0.0` and `0.0`
-///    are one value and so are NaNs, as in grouping).
+///    hash their bytes; fixed-width values hash their key word (floats canonical, so `-0.0` and
+///    `0.0` are one value and so are NaNs, as in grouping). Dictionary chunks, and chunks of
+///    integers of a narrow range, first drop the pairs they repeat (see `collect`).
 /// 2. partitions, in parallel, are deduplicated each with its own open-addressing table, sized
 ///    from the partition's pair count so it never grows. Fixed-width pairs compare their words and
 ///    groups; string pairs compare their group and 32 bits of their hash held in one word, and only
@@ -51,7 +51,9 @@ struct CountDistinctKernel: HolisticKernel {
             var pairs = PairCollector(partitionBits: bits, capacity: units[unit].reduce(0) { $0 + rowCounts[$1] })
             for chunk in units[unit] {
                 rowGroups[chunk].withUnsafeBufferPointer { groups in
-                    Self.collect(arguments[chunk], chunk: chunk, groups: groups, hashMask: hashMask, into: &pairs)
+                    Self.collect(
+                        arguments[chunk], chunk: chunk, groups: groups, groupCount: groupCount, hashMask: hashMask,
+                        into: &pairs)
                 }
             }
             return pairs.partitioned()
@@ -59,7 +61,7 @@ struct CountDistinctKernel: HolisticKernel {
 
         // 2–3. Deduplicate each partition, partitions in parallel; count new pairs per group.
         let partitionCount = 1 << bits
-        let strings = ChunkedColumn(arguments, type: type)
+        let strings = PairStrings(isString ? arguments : [])
         let scratch = DistinctScratch(workers: min(context.threadCount, partitionCount), groupCount: groupCount)
         try context.parallelFor(partitionCount) { partition, worker in
             var size = 0
@@ -87,8 +89,8 @@ struct CountDistinctKernel: HolisticKernel {
                                         if !isString {
                                             if held.row == pair.row { break }
                                         } else {
-                                            let (p, n) = strings.bytesOf(held.row)
-                                            let (q, m) = strings.bytesOf(pair.row)
+                                            let (p, n) = strings.bytes(held.row)
+                                            let (q, m) = strings.bytes(pair.row)
                                             if equalBytes(p, n, q, m) { break }
                                         }
                                     }
@@ -107,9 +109,12 @@ struct CountDistinctKernel: HolisticKernel {
         return Column(type: .int64, values: .int64(counts), validity: nil, count: groupCount)
     }
 
-    /// Adds the pairs of one chunk: every row with a group and a present value.
+    /// Adds the pairs of one chunk: every row with a group and a present value. Where the chunk's
+    /// (value, group) domain is small (dictionary codes, integers of a narrow range, bools), a
+    /// bitmap over it drops the pairs the chunk repeats; other dictionary chunks drop them with a
+    /// set of (group, code) words. Partitions deduplicate whatever is left.
     private static func collect(
-        _ column: Column, chunk: Int, groups: UnsafeBufferPointer<UInt32>, hashMask: UInt64,
+        _ column: Column, chunk: Int, groups: UnsafeBufferPointer<UInt32>, groupCount: Int, hashMask: UInt64,
         into pairs: inout PairCollector
     ) {
         switch column.values {
@@ -125,47 +130,101 @@ struct CountDistinctKernel: HolisticKernel {
                 }
             }
         case .dictionary(let codes, let dictionary):
-            // Low-cardinality chunks repeat (group, code) pairs: keep the first of each, so that
-            // partitions compare bytes once per pair and chunk, not once per row.
-            var seen = WordSet()
             dictionary.bytes.withUnsafeBytes { raw in
                 dictionary.offsets.withUnsafeBufferPointer { offsets in
                     codes.withUnsafeBufferPointer { codes in
-                        forEachGrouped(groups, validity: column.validity) { row, group in
-                            let code = Int(codes[row])
-                            guard seen.insert(UInt64(truncatingIfNeeded: group) << 32 | UInt64(code)) else { return }
+                        // The pair refers to the dictionary entry (see `PairStrings`), not to the row.
+                        func add(_ row: Int, _ code: Int, _ group: Int) {
                             let start = Int(offsets[code])
                             let hash = Hashing.bytes(raw.baseAddress.map { $0 + start }, Int(offsets[code + 1]) - start)
-                            let ref = RowRef(chunk: chunk, row: row)
+                            let ref = RowRef(chunk: chunk, row: code)
                             pairs.add(stringPair(hash, group: group, hashMask: hashMask, row: ref))
+                        }
+                        if let bits = denseDomain(dictionary.count, groupCount: groupCount, rows: column.count) {
+                            var seen = [UInt64](repeating: 0, count: (bits + 63) >> 6)
+                            seen.withUnsafeMutableBufferPointer { seen in
+                                forEachGrouped(groups, validity: column.validity) { row, group in
+                                    let code = Int(codes[row])
+                                    if firstSight(seen, code &* groupCount &+ group) { add(row, code, group) }
+                                }
+                            }
+                        } else {
+                            var seen = WordSet()
+                            forEachGrouped(groups, validity: column.validity) { row, group in
+                                let code = Int(codes[row])
+                                if seen.insert(UInt64(truncatingIfNeeded: group) << 32 | UInt64(code)) {
+                                    add(row, code, group)
+                                }
+                            }
                         }
                     }
                 }
             }
         case .int64(let values), .timestamp(let values):
-            collectWords(values, column.validity, groups, &pairs) { UInt64(bitPattern: $0) }
+            let dense = integerDomain(column, groupCount: groupCount)
+            collectWords(values, column.validity, groups, groupCount, dense, &pairs) { UInt64(bitPattern: $0) }
         case .float64(let values):
-            collectWords(values, column.validity, groups, &pairs) { KeyEncoder.canonicalBits($0) }
+            collectWords(values, column.validity, groups, groupCount, nil, &pairs) { KeyEncoder.canonicalBits($0) }
         case .date(let values):
-            collectWords(values, column.validity, groups, &pairs) { UInt64(bitPattern: Int64($0)) }
+            let dense = integerDomain(column, groupCount: groupCount)
+            collectWords(values, column.validity, groups, groupCount, dense, &pairs) { UInt64(bitPattern: Int64($0)) }
         case .bool(let values):
-            collectWords(values, column.validity, groups, &pairs) { UInt64($0) }
+            let dense = denseDomain(2, groupCount: groupCount, rows: column.count).map { (low: Int64(0), bits: $0) }
+            collectWords(values, column.validity, groups, groupCount, dense, &pairs) { UInt64($0) }
         }
     }
 
-    /// Adds the pairs of a fixed-width chunk: the value's key word and the group itself.
+    /// Adds the pairs of a fixed-width chunk: the value's key word and the group itself. With
+    /// `dense`, key words are integers from `low` and a bitmap of `bits` drops repeated pairs.
     @inline(__always)
     private static func collectWords<T>(
-        _ values: [T], _ validity: Bitmap?, _ groups: UnsafeBufferPointer<UInt32>, _ pairs: inout PairCollector,
-        _ word: (T) -> UInt64
+        _ values: [T], _ validity: Bitmap?, _ groups: UnsafeBufferPointer<UInt32>, _ groupCount: Int,
+        _ dense: (low: Int64, bits: Int)?, _ pairs: inout PairCollector, _ word: (T) -> UInt64
     ) {
         values.withUnsafeBufferPointer { values in
-            forEachGrouped(groups, validity: validity) { row, group in
-                let key = word(values[row])
-                let group = UInt64(truncatingIfNeeded: group)
-                pairs.add((DistinctPair(key: key, row: group), pairHash(word: key, group: group)))
+            guard let dense else {
+                forEachGrouped(groups, validity: validity) { row, group in
+                    let key = word(values[row])
+                    let group = UInt64(truncatingIfNeeded: group)
+                    pairs.add((DistinctPair(key: key, row: group), pairHash(word: key, group: group)))
+                }
+                return
+            }
+            var seen = [UInt64](repeating: 0, count: (dense.bits + 63) >> 6)
+            seen.withUnsafeMutableBufferPointer { seen in
+                forEachGrouped(groups, validity: validity) { row, group in
+                    let key = word(values[row])
+                    let offset = Int(truncatingIfNeeded: Int64(bitPattern: key) &- dense.low)
+                    guard firstSight(seen, offset &* groupCount &+ group) else { return }
+                    let group = UInt64(truncatingIfNeeded: group)
+                    pairs.add((DistinctPair(key: key, row: group), pairHash(word: key, group: group)))
+                }
             }
         }
+    }
+
+    /// The bits of a (value, group) bitmap for `values` values, when small next to the chunk's
+    /// rows (so clearing it costs less than the rows).
+    static func denseDomain(_ values: Int, groupCount: Int, rows: Int) -> Int? {
+        let (bits, overflow) = values.multipliedReportingOverflow(by: groupCount)
+        return !overflow && bits > 0 && bits <= max(1 << 12, rows * 8) ? bits : nil
+    }
+
+    /// The lowest present integer of a chunk and the bits of its (value, group) bitmap, when small.
+    static func integerDomain(_ column: Column, groupCount: Int) -> (low: Int64, bits: Int)? {
+        guard let (low, high) = KeyEncoder.integerRange(column) else { return nil }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow, span < Int64(Int.max) else { return nil }
+        return denseDomain(Int(span) + 1, groupCount: groupCount, rows: column.count).map { (low, $0) }
+    }
+
+    /// Sets bit `index` of `seen`; whether it was clear.
+    @inline(__always)
+    static func firstSight(_ seen: UnsafeMutableBufferPointer<UInt64>, _ index: Int) -> Bool {
+        let bit: UInt64 = 1 << UInt64(index & 63)
+        let word = seen[index >> 6]
+        seen[index >> 6] = word | bit
+        return word & bit == 0
     }
 
     /// The pair of a string whose bytes hash to `valueHash`, and the hash that partitions it. The
@@ -185,8 +244,9 @@ struct CountDistinctKernel: HolisticKernel {
 }
 
 /// One (group, value) pair of `count_distinct`. For strings, `key` is the group (high half) and
-/// 32 bits of the pair's hash (low half), and `row` the `RowRef` of a row holding the value; for
-/// fixed-width values, `key` is the value's key word and `row` the group.
+/// 32 bits of the pair's hash (low half), and `row` a `RowRef` to the value: to a row of a plain
+/// chunk, to an entry of a dictionary chunk's dictionary (see `PairStrings`). For fixed-width
+/// values, `key` is the value's key word and `row` the group.
 struct DistinctPair {
     var key: UInt64
     var row: UInt64
@@ -259,6 +319,45 @@ struct PairCollector {
             initialized = count
         }
         return PartitionedPairs(pairs: pairs, starts: starts)
+    }
+}
+
+/// The bytes of string pairs for random access: per chunk, the strings a pair's `RowRef` row
+/// indexes, which are the chunk's own strings or, for a dictionary chunk, its dictionary's entries
+/// (its pairs hold codes, so comparing them reads no codes).
+final class PairStrings: @unchecked Sendable {
+    private let keepAlive: [AnyObject]
+    private let bytes: [UnsafePointer<UInt8>]
+    private let offsets: [UnsafePointer<UInt32>]
+
+    init(_ columns: [Column]) {
+        var keepAlive: [AnyObject] = []
+        var bytes: [UnsafePointer<UInt8>] = []
+        var offsets: [UnsafePointer<UInt32>] = []
+        for column in columns {
+            let strings: StringArray
+            switch column.values {
+            case .string(let array): strings = array
+            case .dictionary(_, let dictionary): strings = dictionary
+            default: preconditionFailure("count_distinct string pairs over \(column.type) values")
+            }
+            let pinnedBytes = Pinned(strings.bytes)
+            let pinnedOffsets = Pinned(strings.offsets)
+            keepAlive += [pinnedBytes, pinnedOffsets]
+            bytes.append(pinnedBytes.base)
+            offsets.append(pinnedOffsets.base)
+        }
+        self.keepAlive = keepAlive
+        self.bytes = bytes
+        self.offsets = offsets
+    }
+
+    /// The bytes `ref` refers to.
+    @inline(__always)
+    func bytes(_ ref: RowRef) -> (UnsafeRawPointer, Int) {
+        let offsets = self.offsets[ref.chunk]
+        let start = Int(offsets[ref.row])
+        return (UnsafeRawPointer(bytes[ref.chunk] + start), Int(offsets[ref.row + 1]) - start)
     }
 }
 
