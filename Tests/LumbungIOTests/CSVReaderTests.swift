@@ -227,6 +227,36 @@ import LumbungCore
         #expect(decoded.line == 3 && decoded.raw == "3" && decoded.kind == .tooFewColumns && decoded.file.hasSuffix("bad.csv"))
     }
 
+    @Test("past the last projected column a record is still checked: quotes, field counts, CRLF, long rows",
+          arguments: ["\n", "\r\n"])
+    func projectionSkipsTheRest(_ lineEnd: String) throws {
+        let files = TestFiles()
+        defer { files.remove() }
+        // Rows longer than a 64-byte window, with the awkward cases after the projected columns.
+        let filler = String(repeating: "z", count: 70)
+        var lines = ["a,b,c,d,e"]
+        var expected: [[Value]] = []
+        for row in 0..<300 {
+            switch row % 6 {
+            case 0: lines.append("\(row),k\(row % 3),\(filler),\"q, with comma\",e")  // quote after b
+            case 1: lines.append("\(row),k\(row % 3),\(filler),d")  // too few fields
+            case 2: lines.append("\(row),k\(row % 3),\(filler),d,e,f")  // too many fields
+            case 3: lines.append("\(row),k\(row % 3),\"line\nbreak\",d,e")  // newline inside quotes
+            default: lines.append("\(row),k\(row % 3),\(filler),d,\(row)")
+            }
+            if row % 6 != 1 && row % 6 != 2 { expected.append([.int(Int64(row)), .string("k\(row % 3)")]) }
+        }
+        let text = lines.joined(separator: lineEnd)  // no line end after the last row
+        var options = ReadOptions.testing(blockSize: 4096, threads: 2)
+        options.columns = ["a", "b"]
+        let projected = try readTable(files.write("skip.csv", text), options)
+        #expect(projected.table.rows() == expected)
+        #expect(projected.rejects.map(\.kind) == Array(repeating: [DataError.Kind.tooFewColumns, .tooManyColumns], count: 50).flatMap { $0 })
+        let full = try readTable(files.write("skip.csv", text), .testing(blockSize: 4096, threads: 2))
+        #expect(full.table.rows().map { Array($0.prefix(2)) } == expected)
+        #expect(full.rejects.map(\.line) == projected.rejects.map(\.line))
+    }
+
     @Test("projection materialises only the named columns, in the order asked")
     func projection() throws {
         let files = TestFiles()

@@ -92,11 +92,10 @@ struct CSVBlockParser: BlockParser {
         var index = FieldIndex(starts: GrowableBuffer(capacity: groupCapacity), ends: GrowableBuffer(capacity: groupCapacity))
         var tokenizer = TokenizerState(
             p: start,
-            scanner: StructuralScanner(start: start, end: start + block.count, delimiter: dialect.delimiter, newline: 0x0a, quote: dialect.quote))
+            scanner: StructuralScanner(end: start + block.count, delimiter: dialect.delimiter, newline: 0x0a, quote: dialect.quote))
         defer {
             index.starts.deallocate()
             index.ends.deallocate()
-            tokenizer.scanner.deallocate()
         }
         tokenizer.scanner.reset(at: start)
         var rejects: [RejectedRow] = []
@@ -169,6 +168,8 @@ struct CSVBlockParser: BlockParser {
         let cr: UInt8 = 0x0d
         let columnCount = fileColumns.count
         let slots = outputNames.count
+        /// The last file column that is materialised (-1 when none is).
+        let lastNeeded = outputIndex.lastIndex { $0 >= 0 } ?? -1
         var classes = [UInt8](repeating: 0, count: 256)
         classes[Int(delimiter)] = 1
         classes[Int(newline)] = 1
@@ -314,7 +315,8 @@ struct CSVBlockParser: BlockParser {
 
                 // The fast path: a scanner yields the delimiters, newlines and quotes (see
                 // `StructuralScanner`); a record without quotes and with the right number of fields is cut
-                // at those positions directly. Anything else (a quote, a blank line, a wrong
+                // at those positions directly, and past the last materialised column it is only
+                // checked, not cut. Anything else (a quote, a blank line, a wrong
                 // field count) is tokenised again by `slowRow`, which reports it.
                 /// Tokenises one plain record at `p`; false (with `p`, `line` unchanged) to leave it to `slowRow`.
                 func fastRow() -> Bool {
@@ -328,8 +330,17 @@ struct CSVBlockParser: BlockParser {
                     let ends = index.ends.base + rowBase
                     var field = 0
                     var fieldStart = p
+                    var at: UnsafePointer<UInt8>
                     while true {
-                        let at = scanner.next()
+                        if field > lastNeeded {
+                            // No column after this one is materialised: cross the rest of the
+                            // record a window at a time, counting its delimiters.
+                            guard let (lineEnd, delimiters) = scanner.skipRecord() else { return false }
+                            field &+= delimiters &+ 1
+                            at = lineEnd
+                            break
+                        }
+                        at = scanner.next()
                         let byte = at < end ? at[0] : newline
                         if byte == quote { return false }
                         var fieldEnd = at
@@ -346,21 +357,22 @@ struct CSVBlockParser: BlockParser {
                             fieldStart = at + 1
                             continue
                         }
-                        guard field == columnCount else { return false }
-                        var rawEnd = at
-                        if rawEnd > rowStart, rawEnd[-1] == cr { rawEnd -= 1 }
-                        index.rowLines.append(Int32(line))
-                        index.rowStarts.append(UInt32(rowStart - start))
-                        index.rowEnds.append(UInt32(rawEnd - start))
-                        index.rows += 1
-                        if at < end {
-                            p = at + 1
-                            line += 1
-                        } else {
-                            p = end
-                        }
-                        return true
+                        break
                     }
+                    guard field == columnCount else { return false }
+                    var rawEnd = at
+                    if rawEnd > rowStart, rawEnd[-1] == cr { rawEnd -= 1 }
+                    index.rowLines.append(Int32(line))
+                    index.rowStarts.append(UInt32(rowStart - start))
+                    index.rowEnds.append(UInt32(rawEnd - start))
+                    index.rows += 1
+                    if at < end {
+                        p = at + 1
+                        line += 1
+                    } else {
+                        p = end
+                    }
+                    return true
                 }
                 while p < end && index.rows < rowLimit {
                     if fastRow() { continue }
