@@ -174,9 +174,9 @@ struct CSVBlockParser: BlockParser {
         classes[Int(delimiter)] = 1
         classes[Int(newline)] = 1
         classes[Int(quote)] = 1
-        let delimiterMask = UInt64(delimiter) &* 0x0101_0101_0101_0101
-        let newlineMask = UInt64(newline) &* 0x0101_0101_0101_0101
-        let quoteMask = UInt64(quote) &* 0x0101_0101_0101_0101
+        let delimiterMask = SWAR.broadcast(delimiter)
+        let newlineMask = SWAR.broadcast(newline)
+        let quoteMask = SWAR.broadcast(quote)
         var line = state.line
         var p = state.p
         var scanner = state.scanner
@@ -249,7 +249,7 @@ struct CSVBlockParser: BlockParser {
                         } else {
                             while p + 8 <= end {
                                 let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-                                let hits = Self.matches(word, delimiterMask) | Self.matches(word, newlineMask) | Self.matches(word, quoteMask)
+                                let hits = SWAR.matches(word, delimiterMask) | SWAR.matches(word, newlineMask) | SWAR.matches(word, quoteMask)
                                 if hits != 0 {
                                     p += hits.trailingZeroBitCount >> 3
                                     break
@@ -381,14 +381,6 @@ struct CSVBlockParser: BlockParser {
                 }
             }
         }
-    }
-
-    /// High bit set in each byte of `word` equal to the byte broadcast in `mask` (the lowest set
-    /// bit is exact; bits above a match may be spurious, so only the lowest is used).
-    @inline(__always)
-    private static func matches(_ word: UInt64, _ mask: UInt64) -> UInt64 {
-        let x = word ^ mask
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     // MARK: - Phase 2: convert

@@ -37,16 +37,8 @@ struct CSVRecordScanner {
     init(dialect: CSVDialect) {
         delimiter = dialect.delimiter
         quote = dialect.quote
-        delimiterMask = UInt64(delimiter) &* 0x0101_0101_0101_0101
-        quoteMask = UInt64(quote) &* 0x0101_0101_0101_0101
-    }
-
-    /// High bit set in each byte of `word` equal to the byte broadcast in `mask` (the lowest set
-    /// bit is exact; bits above a match may be spurious, so only the lowest is used).
-    @inline(__always)
-    private static func matches(_ word: UInt64, _ mask: UInt64) -> UInt64 {
-        let x = word ^ mask
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+        delimiterMask = SWAR.broadcast(delimiter)
+        quoteMask = SWAR.broadcast(quote)
     }
 
     /// Cuts the next record of `bytes`, from `consumed`. False at the end of the bytes, or at a record
@@ -99,7 +91,7 @@ struct CSVRecordScanner {
                 // Eight bytes at a time up to the first delimiter, newline or quote (SWAR).
                 while index + 8 <= count {
                     let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    let hits = Self.matches(word, delimiterMask) | Self.matches(word, newlineMask) | Self.matches(word, quoteMask)
+                    let hits = SWAR.matches(word, delimiterMask) | SWAR.matches(word, newlineMask) | SWAR.matches(word, quoteMask)
                     if hits != 0 {
                         index += hits.trailingZeroBitCount >> 3
                         break
