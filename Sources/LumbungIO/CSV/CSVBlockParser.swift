@@ -110,6 +110,12 @@ struct CSVBlockParser: BlockParser {
             tokenize(block, &tokenizer, into: &index, until: index.rows + Self.rowGroup, rejects: &rejects)
             let group = index.groupBase..<index.rows
             if group.isEmpty { continue }
+            if group.lowerBound == 0 && tokenizer.p < end {
+                // Size the columns for the whole block from the first group's bytes per row, so
+                // they are not copied as they grow.
+                let expected = group.count * block.count / max(tokenizer.p - start, 1) + group.count
+                for slot in 0..<slots { converters[slot].reserve(expected) }
+            }
             for slot in 0..<slots {
                 let fields = FieldAccess(
                     starts: index.starts.base, ends: index.ends.base, block: start, slots: slots, slot: slot,
@@ -455,6 +461,24 @@ struct CSVBlockParser: BlockParser {
             self.decimal = decimal
             encoding = type == .string && dictionary
             encoder = DictionaryBuilder(expected: 16)
+        }
+
+        /// Makes room for about `rows` rows in all.
+        mutating func reserve(_ rows: Int) {
+            words.reserveCapacity((rows + 63) >> 6)
+            switch type {
+            case .int64, .timestamp: integers.reserveCapacity(rows)
+            case .float64: doubles.reserveCapacity(rows)
+            case .date: days.reserveCapacity(rows)
+            case .bool: flags.reserveCapacity(rows)
+            case .string:
+                if encoding {
+                    codes.reserveCapacity(rows)
+                } else {
+                    offsets.reserveCapacity(rows + 1)
+                    bytes.reserveCapacity(bytes.count / max(self.rows, 1) * rows + 64)
+                }
+            }
         }
 
         /// The wider type the current group's failed rows need, or nil when `type` holds them.
