@@ -12,10 +12,16 @@
 #include <emmintrin.h>
 #endif
 
-/// Masks of the bytes at `p[0..<64]`: equal to `delimiter`, `newline` or `quote` (all three,
-/// `structural`), to `newline` alone and to `quote` alone.
-static inline void lumbung_csv_masks64(const uint8_t *p, uint8_t delimiter, uint8_t newline, uint8_t quote,
-                                       uint64_t *structural, uint64_t *newlines, uint64_t *quotes) {
+/// Bit masks of a 64-byte window.
+typedef struct {
+    /// Bytes equal to the delimiter, newline or quote.
+    uint64_t structural;
+    uint64_t newlines;
+    uint64_t quotes;
+} lumbung_csv_masks;
+
+/// The masks of the bytes at `p[0..<64]`.
+static inline lumbung_csv_masks lumbung_csv_masks64(const uint8_t *p, uint8_t delimiter, uint8_t newline, uint8_t quote) {
 #if defined(__SSE2__)
     const __m128i d = _mm_set1_epi8((char)delimiter);
     const __m128i n = _mm_set1_epi8((char)newline);
@@ -30,9 +36,8 @@ static inline void lumbung_csv_masks64(const uint8_t *p, uint8_t delimiter, uint
         nl |= (uint64_t)(uint32_t)_mm_movemask_epi8(mn) << (16 * i);
         qu |= (uint64_t)(uint32_t)_mm_movemask_epi8(mq) << (16 * i);
     }
-    *structural = s;
-    *newlines = nl;
-    *quotes = qu;
+    lumbung_csv_masks m = {s, nl, qu};
+    return m;
 #else
     uint64_t s = 0, nl = 0, qu = 0;
     for (int i = 0; i < 64; i++) {
@@ -42,9 +47,8 @@ static inline void lumbung_csv_masks64(const uint8_t *p, uint8_t delimiter, uint
         else if (b == quote) { qu |= bit; s |= bit; }
         else if (b == delimiter) { s |= bit; }
     }
-    *structural = s;
-    *newlines = nl;
-    *quotes = qu;
+    lumbung_csv_masks m = {s, nl, qu};
+    return m;
 #endif
 }
 

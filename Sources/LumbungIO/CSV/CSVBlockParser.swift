@@ -325,7 +325,7 @@ struct CSVBlockParser: BlockParser {
                 // checked, not cut. Anything else (a quote, a blank line, a wrong
                 // field count) is tokenised again by `slowRow`, which reports it.
                 /// Tokenises one plain record at `p`; false (with `p`, `line` unchanged) to leave it to `slowRow`.
-                func fastRow() -> Bool {
+                func fastRow(_ scanner: inout StructuralScanner) -> Bool {
                     let rowStart = p
                     if p[0] == newline || p[0] == cr { return false }
                     let local = index.rows - index.groupBase
@@ -381,7 +381,7 @@ struct CSVBlockParser: BlockParser {
                     return true
                 }
                 while p < end && index.rows < rowLimit {
-                    if fastRow() { continue }
+                    if fastRow(&scanner) { continue }
                     slowRow()
                     scanner.reset(at: p)
                 }

@@ -35,32 +35,32 @@ struct StructuralScanner {
         load()
     }
 
-    /// Computes the masks of the window at `window` (out of line: once per 64 bytes, and the
-    /// C call's out-parameters are locals, so no access to the scanner is held across it).
+    /// Computes the masks of the window at `window` (out of line: once per 64 bytes).
     @inline(never)
     private mutating func load() {
-        var structural: UInt64 = 0
-        var lineEnds: UInt64 = 0
-        var quoteMarks: UInt64 = 0
-        let available = end - window
-        if available >= 64 {
-            lumbung_csv_masks64(window, delimiter, newline, quote, &structural, &lineEnds, &quoteMarks)
-        } else if available > 0 {
-            var padded = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-            let (d, n, q, from) = (delimiter, newline, quote, window)
-            withUnsafeMutableBytes(of: &padded) { buffer in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(start: from, count: available))
-                lumbung_csv_masks64(
-                    buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), d, n, q, &structural, &lineEnds, &quoteMarks)
-            }
-            let valid: UInt64 = (1 &<< UInt64(available)) &- 1
-            structural &= valid
-            lineEnds &= valid
-            quoteMarks &= valid
+        let masks = Self.masks(window, end - window, delimiter, newline, quote)
+        pending = masks.structural
+        newlines = masks.newlines
+        quotes = masks.quotes
+    }
+
+    /// The masks of the `available` bytes at `p` (none past them).
+    @inline(__always)
+    private static func masks(
+        _ p: UnsafePointer<UInt8>, _ available: Int, _ delimiter: UInt8, _ newline: UInt8, _ quote: UInt8
+    ) -> lumbung_csv_masks {
+        if available >= 64 { return lumbung_csv_masks64(p, delimiter, newline, quote) }
+        guard available > 0 else { return lumbung_csv_masks() }
+        var padded = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var masks = withUnsafeMutableBytes(of: &padded) { buffer in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(start: p, count: available))
+            return lumbung_csv_masks64(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), delimiter, newline, quote)
         }
-        pending = structural
-        newlines = lineEnds
-        quotes = quoteMarks
+        let valid: UInt64 = (1 &<< UInt64(available)) &- 1
+        masks.structural &= valid
+        masks.newlines &= valid
+        masks.quotes &= valid
+        return masks
     }
 
     /// Moves to the next window; false at the end of the buffer.
