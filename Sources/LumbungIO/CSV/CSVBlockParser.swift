@@ -546,15 +546,19 @@ struct CSVBlockParser: BlockParser {
             case .int64:
                 Self.convertFixed(fields, range, into: &integers, zero: 0, words: &words, nulls: &nulls, failures: &failures, ValueParser.int64)
             case .timestamp:
-                Self.convertFixed(fields, range, into: &integers, zero: 0, words: &words, nulls: &nulls, failures: &failures, ValueParser.timestamp)
+                var cache = ValueParser.DateCache()
+                Self.convertFixed(fields, range, into: &integers, zero: 0, words: &words, nulls: &nulls, failures: &failures) {
+                    ValueParser.timestamp($0, $1, cache: &cache)
+                }
             case .float64:
                 let decimal = decimal
                 Self.convertFixed(fields, range, into: &doubles, zero: 0, words: &words, nulls: &nulls, failures: &failures) {
                     ValueParser.double($0, $1, decimalSeparator: decimal)
                 }
             case .date:
+                var cache = ValueParser.DateCache()
                 Self.convertFixed(fields, range, into: &days, zero: 0, words: &words, nulls: &nulls, failures: &failures) {
-                    ValueParser.date($0, $1)
+                    $1 == 10 ? ValueParser.date($0, cache: &cache) : nil
                 }
             case .bool:
                 Self.convertFixed(fields, range, into: &flags, zero: 0, words: &words, nulls: &nulls, failures: &failures) {

@@ -207,7 +207,41 @@ public enum ValueParser {
     /// A timestamp without an offset is taken as UTC.
     @inline(__always)
     public static func timestamp(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
-        guard count >= 16, let days = date(p, 10) else { return nil }
+        var cache = DateCache()
+        return timestamp(p, count, cache: &cache)
+    }
+
+    /// The last date a column parsed: exports are usually in date order, so consecutive values
+    /// often share their date, and its parse and calendar arithmetic are skipped.
+    public struct DateCache {
+        fileprivate var text: (UInt64, UInt16) = (0, 0)
+        fileprivate var days: Int32 = 0
+        fileprivate var filled = false
+
+        public init() {}
+
+        fileprivate init(text: (UInt64, UInt16), days: Int32, filled: Bool) {
+            self.text = text
+            self.days = days
+            self.filled = filled
+        }
+    }
+
+    /// `date(p, 10)` through `cache`.
+    @inline(__always)
+    public static func date(_ p: UnsafePointer<UInt8>, cache: inout DateCache) -> Int32? {
+        let raw = UnsafeRawPointer(p)
+        let text = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+        if cache.filled && cache.text == text { return cache.days }
+        guard let days = date(p, 10) else { return nil }
+        cache = DateCache(text: text, days: days, filled: true)
+        return days
+    }
+
+    /// `timestamp(p, count)`, its date through `cache`.
+    @inline(__always)
+    public static func timestamp(_ p: UnsafePointer<UInt8>, _ count: Int, cache: inout DateCache) -> Int64? {
+        guard count >= 16, let days = date(p, cache: &cache) else { return nil }
         guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: " ") else { return nil }
         guard let hour = digits2(p + 11), p[13] == UInt8(ascii: ":"), let minute = digits2(p + 14) else { return nil }
         var index = 16
