@@ -75,4 +75,25 @@ import LumbungCore
         let overlong: [UInt8] = [0xC0, 0xAF]
         #expect(overlong.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0.baseAddress!, $0.count) } == 0)
     }
+
+    @Test("a date cache shared by a column's values never changes a result")
+    func dateCache() {
+        let values = [
+            "2024-01-31T08:30:00+07:00", "2024-01-31T23:59:59+09:00", "2024-01-31T24:00:00+07:00",
+            "2024-02-30T01:00:00Z", "2024-02-30T01:00:00Z", "2024-02-29T01:00:00Z", "2023-02-29T01:00:00Z",
+            "31/01/2024", "31/01/2024", "2024-01-31", "2024-01-31 08:30", "2024-01-3108:30", "2024-01-31T08:30:00+07:00",
+        ]
+        var cache = ValueParser.DateCache()
+        var dateCache = ValueParser.DateCache()
+        for value in values {
+            let bytes = Array(value.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let p = buffer.baseAddress!
+                #expect(ValueParser.timestamp(p, buffer.count, cache: &cache) == ValueParser.timestamp(p, buffer.count), "\(value)")
+                if buffer.count >= 10 {
+                    #expect(ValueParser.date(p, cache: &dateCache) == ValueParser.date(p, 10), "\(value)")
+                }
+            }
+        }
+    }
 }
