@@ -1,43 +1,45 @@
 /// Assigns codes to byte strings in first-seen order: the dictionary encoder of the readers and of
 /// `StringArray.dictionaryEncoded`.
 ///
-/// An open-addressing table holds, per slot, the code and the high half of the hash. Each code
-/// keeps its length and the two `ByteHash.keyWords` of its bytes, which identify a string of up to
-/// 16 bytes exactly, so the short values that dominate grouping columns (agencies, channels,
-/// ranks) are found with a hash, two loads and three compares, without `memcmp`.
+/// An open-addressing table holds, in each 32-byte slot, the hash, the code, the length and the two
+/// `ByteHash.keyWords` of a string, which identify a string of up to 16 bytes exactly. A lookup of
+/// the short values that dominate grouping columns (agencies, channels, ranks) is a hash, one slot
+/// read and four compares: no second array to visit, no `memcmp`.
 public struct StringInterner {
     /// The distinct strings, in the order of their codes.
     public private(set) var dictionary = StringArray()
-    /// 0 when empty; otherwise the hash's high 32 bits and code + 1 in the low 32 bits.
-    @usableFromInline var table: [UInt64]
+    @usableFromInline var table: [Slot]
     @usableFromInline var mask: Int
-    @usableFromInline var keys: [Key] = []
+    @usableFromInline var distinct = 0
 
     @usableFromInline
-    struct Key {
+    struct Slot: Sendable {
         @usableFromInline var a: UInt64
         @usableFromInline var b: UInt64
         @usableFromInline var hash: UInt64
-        @usableFromInline var length: Int
+        /// (code + 1) << 32 | length; 0 for an empty slot.
+        @usableFromInline var codeAndLength: UInt64
 
-        @inlinable init(a: UInt64, b: UInt64, hash: UInt64, length: Int) {
+        @inlinable init(a: UInt64, b: UInt64, hash: UInt64, codeAndLength: UInt64) {
             self.a = a
             self.b = b
             self.hash = hash
-            self.length = length
+            self.codeAndLength = codeAndLength
         }
+
+        @usableFromInline static let empty = Slot(a: 0, b: 0, hash: 0, codeAndLength: 0)
     }
 
     /// A table sized for about `expected` distinct values (it grows as needed).
     public init(expected: Int = 64) {
         var capacity = 64
         while capacity < expected * 2 { capacity <<= 1 }
-        table = [UInt64](repeating: 0, count: capacity)
+        table = [Slot](repeating: .empty, count: capacity)
         mask = capacity - 1
     }
 
     /// The number of distinct strings.
-    @inlinable public var count: Int { keys.count }
+    @inlinable public var count: Int { distinct }
 
     /// The code of these bytes, and whether they were new.
     @inlinable @inline(__always)
@@ -45,17 +47,15 @@ public struct StringInterner {
         let raw = UnsafeRawPointer(p)
         let (a, b) = ByteHash.keyWords(raw, length)
         let hash = ByteHash.hash(raw, length, a: a, b: b)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = table[slot]
-            if entry == 0 { break }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
-                let key = keys[code]
-                if key.length == length, key.a == a, key.b == b, length <= 16 || matches(code, p, length) {
-                    return (UInt32(truncatingIfNeeded: code), false)
-                }
+            if entry.codeAndLength == 0 { break }
+            if entry.hash == hash, entry.codeAndLength & 0xFFFF_FFFF == UInt64(truncatingIfNeeded: length), entry.a == a,
+                entry.b == b
+            {
+                let code = Int(truncatingIfNeeded: entry.codeAndLength >> 32) &- 1
+                if length <= 16 || matches(code, p, length) { return (UInt32(truncatingIfNeeded: code), false) }
             }
             slot = (slot &+ 1) & mask
         }
@@ -70,23 +70,23 @@ public struct StringInterner {
 
     @usableFromInline
     mutating func insert(_ p: UnsafePointer<UInt8>, _ length: Int, a: UInt64, b: UInt64, hash: UInt64, slot: Int) -> UInt32 {
-        let code = keys.count
-        precondition(code < Int(UInt32.max), "too many distinct strings for 32-bit codes")
-        table[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(code + 1)
-        keys.append(Key(a: a, b: b, hash: hash, length: length))
+        let code = distinct
+        precondition(code < Int(UInt32.max) - 1 && length < Int(UInt32.max), "too many or too long distinct strings")
+        table[slot] = Slot(a: a, b: b, hash: hash, codeAndLength: UInt64(code + 1) << 32 | UInt64(length))
+        distinct += 1
         dictionary.append(UnsafeRawBufferPointer(start: p, count: length))
-        if keys.count * 2 > table.count { grow() }
+        if distinct * 2 > table.count { grow() }
         return UInt32(code)
     }
 
     private mutating func grow() {
         let capacity = table.count * 2
-        var fresh = [UInt64](repeating: 0, count: capacity)
+        var fresh = [Slot](repeating: .empty, count: capacity)
         let newMask = capacity - 1
-        for (code, key) in keys.enumerated() {
-            var slot = Int(truncatingIfNeeded: key.hash) & newMask
-            while fresh[slot] != 0 { slot = (slot + 1) & newMask }
-            fresh[slot] = key.hash & 0xFFFF_FFFF_0000_0000 | UInt64(code + 1)
+        for entry in table where entry.codeAndLength != 0 {
+            var slot = Int(truncatingIfNeeded: entry.hash) & newMask
+            while fresh[slot].codeAndLength != 0 { slot = (slot + 1) & newMask }
+            fresh[slot] = entry
         }
         table = fresh
         mask = newMask
