@@ -7,7 +7,8 @@ public struct ColumnProfile: Sendable, Codable, Equatable {
     public var name: String
     public var type: DataType
     public var nulls: Int
-    /// HyperLogLog estimate (about 0.8% standard error; practically exact below a few thousand values).
+    /// Exact for dictionary-encoded string columns; otherwise a HyperLogLog estimate (about 0.8%
+    /// standard error; practically exact below a few thousand values).
     public var distinctEstimate: Int
 
     enum CodingKeys: String, CodingKey {
@@ -21,12 +22,13 @@ public struct ColumnProfile: Sendable, Codable, Equatable {
         let columnCount = table.schema.count
         let results = ProfileSlots(count: columnCount)
         DispatchQueue.concurrentPerform(iterations: columnCount) { columnIndex in
-            var sketch = HyperLogLog()
-            var nulls = 0
-            for chunk in table.chunks {
-                sketch.add(chunk.columns[columnIndex])
-                nulls += chunk.columns[columnIndex].nullCount
+            let nulls = table.chunks.reduce(0) { $0 + $1.columns[columnIndex].nullCount }
+            if let exact = exactDistinct(table.chunks.map { $0.columns[columnIndex] }) {
+                results.set(columnIndex, (exact, nulls))
+                return
             }
+            var sketch = HyperLogLog()
+            for chunk in table.chunks { sketch.add(chunk.columns[columnIndex]) }
             results.set(columnIndex, (sketch.estimate, nulls))
         }
         return table.schema.fields.enumerated().map { columnIndex, field in
@@ -36,6 +38,25 @@ public struct ColumnProfile: Sendable, Codable, Equatable {
             return ColumnProfile(name: field.name, type: field.type, nulls: nulls, distinctEstimate: min(estimate, present))
         }
     }
+}
+
+/// The exact number of distinct present values when every chunk of the column is dictionary-encoded
+/// (the dictionaries are small: their used entries are merged), else nil.
+private func exactDistinct(_ columns: [Column]) -> Int? {
+    var interner = StringInterner(expected: 256)
+    for column in columns {
+        guard case .dictionary(let codes, let dictionary) = column.values else { return nil }
+        var used = [Bool](repeating: false, count: dictionary.count)
+        for index in codes.indices where column.validity?[index] ?? true { used[Int(codes[index])] = true }
+        dictionary.bytes.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for code in 0..<dictionary.count where used[code] {
+                let start = Int(dictionary.offsets[code])
+                _ = interner.code(for: base + start, Int(dictionary.offsets[code + 1]) - start)
+            }
+        }
+    }
+    return interner.count
 }
 
 /// One (estimate, null count) per column, each written once by the thread that profiled it.
