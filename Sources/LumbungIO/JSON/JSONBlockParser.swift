@@ -194,7 +194,7 @@ struct JSONBlockWorker {
                 continue
             }
             if let dictionary = buffer.pointee.dictionary, rows >= 16, dictionary.count > max(16, min(rows / 4, 65_536)) {
-                buffer.pointee.dropDictionary(pool: config.state.pool, stringBytes: dictionary.bytes.count * 4)
+                buffer.pointee.dropDictionary(pool: config.state.pool, stringBytes: dictionary.dictionary.bytes.count * 4)
                 config.state.markHighCardinality(columnGlobal.base[column])
             }
             if buffer.pointee.type == .string && buffer.pointee.dictionary == nil && rows > 0 {

@@ -8,8 +8,8 @@ import Glibc
 /// type, without copy-on-write or uniqueness checks per value. Rows are rolled back in O(1).
 ///
 /// Fixed-width values (int64, float64 bits, timestamp, date, bool) are kept as 64-bit words;
-/// strings either as dictionary codes (while the column repeats its values) or as bytes plus
-/// offsets. `free()` must be called once.
+/// strings either as dictionary codes (while the column repeats its values; a `StringInterner`, as
+/// the CSV reader's) or as bytes plus offsets. `free()` must be called once.
 struct JSONColumnBuffer {
     /// `nil` until the first non-null value.
     var type: DataType?
@@ -23,7 +23,7 @@ struct JSONColumnBuffer {
     /// `count + 1` offsets into `bytes` (plain strings).
     var offsets = RawVec<UInt32>(capacity: 0)
     var codes = RawVec<UInt32>(capacity: 0)
-    var dictionary: JSONDictionary?
+    var dictionary: StringInterner?
 
     init() {}
 
@@ -34,7 +34,6 @@ struct JSONColumnBuffer {
         bytes.give(to: pool)
         offsets.give(to: pool)
         codes.give(to: pool)
-        dictionary?.free()
     }
 
     /// Sets the type of a column that held only nulls so far; strings use a dictionary when `dictionary`.
@@ -44,7 +43,7 @@ struct JSONColumnBuffer {
         type = newType
         if newType == .string {
             if useDictionary {
-                dictionary = JSONDictionary()
+                dictionary = StringInterner()
                 codes.free()
                 codes = RawVec(pool: pool, capacity: capacity)
                 for _ in 0..<count { codes.append(0) }
@@ -97,7 +96,7 @@ struct JSONColumnBuffer {
     @inline(__always)
     mutating func appendString(_ p: UnsafePointer<UInt8>, _ length: Int) {
         if dictionary != nil {
-            codes.append(dictionary!.code(for: p, length))
+            codes.append(dictionary!.code(for: p, length).code)
         } else {
             bytes.append(p, length)
             offsets.append(UInt32(truncatingIfNeeded: bytes.count))
@@ -142,23 +141,27 @@ struct JSONColumnBuffer {
 
     /// Gives up the dictionary: the strings are copied out as bytes and offsets.
     mutating func dropDictionary(pool: JSONMemoryPool, stringBytes: Int) {
-        guard let dictionary else { return }
+        guard let interner = dictionary else { return }
+        let strings = interner.dictionary
         offsets.free()
         bytes.free()
         offsets = RawVec(pool: pool, capacity: codes.capacity + 1)
-        bytes = RawVec(pool: pool, capacity: max(stringBytes, dictionary.bytes.count * 4))
+        bytes = RawVec(pool: pool, capacity: max(stringBytes, strings.bytes.count * 4))
         offsets.append(0)
-        for index in 0..<count {
-            if !hasNulls || present.base[index] != 0 {
-                let code = Int(codes.base[index])
-                let start = Int(dictionary.offsets.base[code])
-                bytes.append(dictionary.bytes.base + start, Int(dictionary.offsets.base[code + 1]) - start)
+        strings.bytes.withUnsafeBufferPointer { distinct in
+            strings.offsets.withUnsafeBufferPointer { ends in
+                for index in 0..<count {
+                    if !hasNulls || present.base[index] != 0 {
+                        let code = Int(codes.base[index])
+                        let start = Int(ends[code])
+                        bytes.append(distinct.baseAddress! + start, Int(ends[code + 1]) - start)
+                    }
+                    offsets.append(UInt32(truncatingIfNeeded: bytes.count))
+                }
             }
-            offsets.append(UInt32(truncatingIfNeeded: bytes.count))
         }
         codes.give(to: pool)
         codes = RawVec(capacity: 0)
-        dictionary.free()
         self.dictionary = nil
     }
 
@@ -198,7 +201,7 @@ struct JSONColumnBuffer {
             })
         case .string:
             if let dictionary {
-                values = .dictionary(codes: JSONColumnBuffer.array(codes), dictionary: dictionary.stringArray())
+                values = .dictionary(codes: JSONColumnBuffer.array(codes), dictionary: dictionary.dictionary)
             } else if offsets.count == 0 {
                 values = .string(StringArray(bytes: [], offsets: [UInt32](repeating: 0, count: count + 1)))
             } else {
@@ -213,132 +216,5 @@ struct JSONColumnBuffer {
             if vec.count > 0 { buffer.baseAddress!.initialize(from: vec.base, count: vec.count) }
             initialized = vec.count
         }
-    }
-}
-
-/// Distinct strings of one column of a block, numbered in first-seen order. Open addressing; a
-/// slot holds the high half of the hash and the code + 1, so a probe is one load.
-struct JSONDictionary {
-    var bytes = RawVec<UInt8>(capacity: 1024)
-    var offsets = RawVec<UInt32>(capacity: 64)
-    var hashes = RawVec<UInt64>(capacity: 64)
-    var slots = RawVec<UInt64>(capacity: 128)
-    var mask = 127
-
-    init() {
-        offsets.append(0)
-        for _ in 0...mask { slots.append(0) }
-    }
-
-    var count: Int { hashes.count }
-
-    func free() {
-        bytes.free()
-        offsets.free()
-        hashes.free()
-        slots.free()
-    }
-
-    @inline(__always)
-    static func load64(_ p: UnsafePointer<UInt8>) -> UInt64 { UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
-
-    @inline(__always)
-    static func load32(_ p: UnsafePointer<UInt8>) -> UInt64 { UInt64(UnsafeRawPointer(p).loadUnaligned(as: UInt32.self)) }
-
-    /// A fast hash of a byte string; reads only inside it (overlapping loads for the tail).
-    @inline(__always)
-    static func hash(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-        let k1: UInt64 = 0x9FB2_1C65_1E98_DF25
-        let k2: UInt64 = 0xD6E8_FEB8_6659_FD93
-        var h: UInt64
-        if length > 16 {
-            h = UInt64(truncatingIfNeeded: length) &* k2
-            var index = 0
-            while length - index > 8 {
-                h = (h ^ load64(p + index)) &* k1
-                h ^= h >> 29
-                index += 8
-            }
-            h ^= load64(p + length - 8) &* k2
-        } else if length >= 8 {
-            h = (load64(p) &* k1) ^ (load64(p + length - 8) &* k2) ^ UInt64(truncatingIfNeeded: length)
-        } else if length >= 4 {
-            h = ((load32(p) << 32 | load32(p + length - 4)) ^ UInt64(truncatingIfNeeded: length)) &* k1
-        } else if length > 0 {
-            h = (UInt64(p[0]) << 16 | UInt64(p[length >> 1]) << 8 | UInt64(p[length - 1]) | UInt64(length) << 24) &* k1
-        } else {
-            h = k2
-        }
-        // Finalise (every bit of the slot index depends on every input bit).
-        h ^= h >> 32
-        h &*= k2
-        return h ^ (h >> 29)
-    }
-
-    /// Whether two byte strings of `length` bytes are equal (inline for short ones).
-    @inline(__always)
-    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        if length >= 8 {
-            if length <= 16 {
-                return load64(a) == load64(b) && load64(a + length - 8) == load64(b + length - 8)
-            }
-            return memcmp(a, b, length) == 0
-        }
-        if length >= 4 { return load32(a) == load32(b) && load32(a + length - 4) == load32(b + length - 4) }
-        var index = 0
-        while index < length {
-            if a[index] != b[index] { return false }
-            index += 1
-        }
-        return true
-    }
-
-    @inline(__always)
-    mutating func code(for p: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
-        let hash = JSONDictionary.hash(p, length)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = slots.base[slot]
-            if entry == 0 { break }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = Int(entry & 0xFFFF_FFFF) - 1
-                let start = Int(offsets.base[code])
-                if Int(offsets.base[code + 1]) - start == length && JSONDictionary.equal(bytes.base + start, p, length) {
-                    return UInt32(code)
-                }
-            }
-            slot = (slot + 1) & mask
-        }
-        return insert(p, length, hash: hash, slot: slot)
-    }
-
-    @inline(never)
-    private mutating func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash: UInt64, slot: Int) -> UInt32 {
-        let code = hashes.count
-        slots.base[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(code + 1)
-        hashes.append(hash)
-        bytes.append(p, length)
-        offsets.append(UInt32(truncatingIfNeeded: bytes.count))
-        if hashes.count * 2 > mask + 1 { grow() }
-        return UInt32(code)
-    }
-
-    private mutating func grow() {
-        let size = (mask + 1) * 2
-        slots.count = 0
-        slots.reserve(size)
-        for _ in 0..<size { slots.append(0) }
-        mask = size - 1
-        for code in 0..<hashes.count {
-            let hash = hashes.base[code]
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots.base[slot] != 0 { slot = (slot + 1) & mask }
-            slots.base[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(code + 1)
-        }
-    }
-
-    func stringArray() -> StringArray {
-        StringArray(bytes: JSONColumnBuffer.array(bytes), offsets: JSONColumnBuffer.array(offsets))
     }
 }

@@ -179,7 +179,7 @@ extension JSONBlockWorker {
         switch type {
         case .string:
             if buffer.pointee.dictionary != nil {
-                let code = buffer.pointee.dictionary!.code(for: p, length)
+                let code = buffer.pointee.dictionary!.code(for: p, length).code
                 buffer.pointee.codes.append(code)
                 if buffer.pointee.hasNulls { buffer.pointee.present.append(1) }
                 buffer.pointee.count += 1
