@@ -167,13 +167,13 @@ extension JSONBlockWorker {
     }
 
     /// The column's buffer, unless it already has a value in this record (a duplicate key).
-    @inline(__always)
+    @_transparent
     private func freshBuffer(_ column: Int, rows: Int) -> UnsafeMutablePointer<JSONColumnBuffer>? {
         let buffer = buffers.base + column
         return buffer.pointee.count == rows ? buffer : nil
     }
 
-    @inline(__always)
+    @_transparent
     private mutating func appendFastString(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int) -> Bool {
         guard let buffer = freshBuffer(column, rows: rows), let type = buffer.pointee.type else { return false }
         switch type {
@@ -231,7 +231,7 @@ extension JSONBlockWorker {
         return true
     }
 
-    @inline(__always)
+    @_transparent
     private mutating func appendFastNumber(
         _ column: Int, _ kind: UInt8, _ value: Int64, _ exactFloat: Bool, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int
     ) -> Bool {
@@ -261,7 +261,7 @@ extension JSONBlockWorker {
         }
     }
 
-    @inline(__always)
+    @_transparent
     private mutating func appendFastLiteral(_ column: Int, _ literal: UInt8, _ p: UnsafePointer<UInt8>, _ length: Int, rows: Int) -> Bool {
         guard let buffer = freshBuffer(column, rows: rows) else { return false }
         if literal == JSONKind.null {
@@ -356,7 +356,7 @@ enum JSONFastPath {
     /// exactly here (a mantissa below 2^53 and a power of ten up to 22, correctly rounded by one
     /// division, as in `ValueParser.double`), else `exactFloat` is false and the caller parses the
     /// text. `nil` for anything else (including integers too large for Int64).
-    @inline(__always)
+    @_transparent
     static func number(
         _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Int64, exactFloat: inout Bool
     ) -> (UnsafePointer<UInt8>, UInt8)? {
