@@ -63,6 +63,13 @@ enum JSONDates {
     @inline(__always)
     static func timestamp(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
         guard count >= 16, let days = date(p, 10) else { return nil }
+        return timestamp(p, count, days: days)
+    }
+
+    /// `timestamp(p, count)` of text whose first 10 bytes are the date `days` (already parsed).
+    @inline(__always)
+    static func timestamp(_ p: UnsafePointer<UInt8>, _ count: Int, days: Int32) -> Int64? {
+        guard count >= 16 else { return nil }
         guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: " ") else { return nil }
         guard let hour = digits2(p + 11), p[13] == UInt8(ascii: ":"), let minute = digits2(p + 14) else { return nil }
         var index = 16

@@ -203,17 +203,32 @@ extension JSONBlockWorker {
         _ buffer: UnsafeMutablePointer<JSONColumnBuffer>, _ type: DataType, _ p: UnsafePointer<UInt8>, _ length: Int
     ) -> Bool {
         if type == .date {
-            guard length == 10, let days = JSONDates.date(p, 10) else { return false }
+            guard length == 10, let days = date(buffer, p) else { return false }
             buffer.pointee.appendWord(UInt64(bitPattern: Int64(days)))
             return true
         }
-        if let micros = JSONDates.timestamp(p, length) {
+        guard length >= 10, let days = date(buffer, p) else { return false }
+        if let micros = JSONDates.timestamp(p, length, days: days) {
             buffer.pointee.appendWord(UInt64(bitPattern: micros))
             return true
         }
-        guard length == 10, let days = JSONDates.date(p, 10) else { return false }
+        guard length == 10 else { return false }
         buffer.pointee.appendWord(UInt64(bitPattern: Int64(days) * 86_400_000_000))
         return true
+    }
+
+    /// The days of the date in `p[0..<10]` (`JSONDates.date`), taken from the column's last date
+    /// when the bytes repeat it.
+    @inline(__always)
+    private static func date(_ buffer: UnsafeMutablePointer<JSONColumnBuffer>, _ p: UnsafePointer<UInt8>) -> Int32? {
+        let head = JSONFastPath.load64(p)
+        let tail = UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self)
+        if head == buffer.pointee.dateHead && tail == buffer.pointee.dateTail { return buffer.pointee.dateDays }
+        guard let days = JSONDates.date(p, 10) else { return nil }
+        buffer.pointee.dateHead = head
+        buffer.pointee.dateTail = tail
+        buffer.pointee.dateDays = days
+        return days
     }
 
     @inline(never)
