@@ -277,6 +277,28 @@ struct JSONBlockWorker {
         var lineStart = base
         var line = 0
         while lineStart < blockEnd {
+            // The usual line, one record: parsed up to its newline without looking for the newline
+            // first. Whatever the fast path does not take is parsed again on the general path.
+            var first = lineStart
+            while first < blockEnd && (first[0] == JSONByte.space || first[0] == JSONByte.tab) { first += 1 }
+            if first < blockEnd && first[0] == JSONByte.openBrace {
+                beginRecord()
+                var appended = 0
+                if let after = fastObject(first, blockEnd, appended: &appended, newlineEnds: true) {
+                    var q = after
+                    while q < blockEnd && JSONFastPath.isSpace(q[0], true) { q += 1 }
+                    if q == blockEnd || q[0] == JSONByte.newline {
+                        distinct = appended
+                        endRecord()
+                        if q == blockEnd { break }
+                        line += 1
+                        lineStart = q + 1
+                        continue
+                    }
+                }
+                // Not for the fast path: roll back, and take the general one.
+                undoAppends()
+            }
             let found = memchr(lineStart, Int32(JSONByte.newline), blockEnd - lineStart)
             let lineEnd = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) } ?? blockEnd
             s.p = lineStart
@@ -285,26 +307,6 @@ struct JSONBlockWorker {
             if s.p < lineEnd {
                 beginRecord()
                 let valueStart = s.p
-                if valueStart[0] == JSONByte.openBrace {
-                    var appended = 0
-                    if let after = fastObject(valueStart, lineEnd, appended: &appended) {
-                        var q = after
-                        while q < lineEnd && JSONByte.isWhitespace(q[0]) { q += 1 }
-                        if q == lineEnd {
-                            distinct = appended
-                            endRecord()
-                            if found == nil { break }
-                            line += 1
-                            lineStart = lineEnd + 1
-                            continue
-                        }
-                    }
-                    // Not for the fast path: roll back, and take the general one.
-                    undoAppends()
-                    s.p = valueStart
-                    s.end = lineEnd
-                    s.errorAt = nil
-                }
                 var ok: Bool
                 var notObject = false
                 if s.p[0] == JSONByte.openBrace {
@@ -373,7 +375,7 @@ struct JSONBlockWorker {
             beginRecord()
             if elementStart[0] == JSONByte.openBrace {
                 var appended = 0
-                if let after = fastObject(elementStart, blockEnd, appended: &appended) {
+                if let after = fastObject(elementStart, blockEnd, appended: &appended, newlineEnds: false) {
                     var q = after
                     while q < blockEnd && JSONByte.isWhitespace(q[0]) { q += 1 }
                     if q == blockEnd || q[0] == JSONByte.comma || q[0] == JSONByte.closeBracket {

@@ -15,9 +15,15 @@ extension JSONBlockWorker {
     /// its `}`, or `nil` to give up (values appended so far must be rolled back). `appended` counts
     /// the columns given a value. Nested objects are followed with an explicit stack (no recursion,
     /// so that the helpers inline).
+    ///
+    /// With `newlineEnds` (NDJSON), `end` may lie past the record's line, which is not looked for
+    /// first: a newline is not whitespace but the end of the input (the fast path gives up on
+    /// one), and before the scanner skips a value the line's end is found and bounds the rest.
     mutating func fastObject(
-        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, appended: inout Int
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, appended: inout Int, newlineEnds: Bool
     ) -> UnsafePointer<UInt8>? {
+        var end = end
+        var newlineEnds = newlineEnds
         let nodes = self.nodes.base
         let arena = UnsafePointer(keyArena.base)
         let rows = self.rows
@@ -27,7 +33,7 @@ extension JSONBlockWorker {
         var previous: Int32 = -1
         var p = start + 1
         while p < end && p[0] <= JSONByte.space {
-            guard JSONByte.isWhitespace(p[0]) else { return nil }
+            guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
             p += 1
         }
         guard p < end else { return nil }
@@ -45,7 +51,7 @@ extension JSONBlockWorker {
             else { return nil }
             p += length
             while p < end && p[0] <= JSONByte.space {
-                guard JSONByte.isWhitespace(p[0]) else { return nil }
+                guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
                 p += 1
             }
             guard p < end else { return nil }
@@ -101,6 +107,10 @@ extension JSONBlockWorker {
                 }
             } else if c == JSONByte.openBrace && !node.pointee.descend {
                 // No projected column under this key: validate and skip the object.
+                if newlineEnds {
+                    end = JSONFastPath.lineEnd(p, end)
+                    newlineEnds = false
+                }
                 s.p = p
                 s.end = end
                 s.errorAt = nil
@@ -116,7 +126,7 @@ extension JSONBlockWorker {
                 previous = -1
                 p += 1
                 while p < end && p[0] <= JSONByte.space {
-                    guard JSONByte.isWhitespace(p[0]) else { return nil }
+                    guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
                     p += 1
                 }
                 guard p < end else { return nil }
@@ -128,6 +138,10 @@ extension JSONBlockWorker {
             } else if c == JSONByte.openBracket {
                 // Arrays are kept as text: validated by the scanner, compacted when they have spaces.
                 guard column != -1 else { return nil }
+                if newlineEnds {
+                    end = JSONFastPath.lineEnd(p, end)
+                    newlineEnds = false
+                }
                 s.p = p
                 s.end = end
                 s.sawSpace = false
@@ -144,14 +158,14 @@ extension JSONBlockWorker {
             // After a value: more keys, or the end of this object (and maybe of the ones around it).
             while true {
                 while p < end && p[0] <= JSONByte.space {
-                    guard JSONByte.isWhitespace(p[0]) else { return nil }
+                    guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
                     p += 1
                 }
                 guard p < end else { return nil }
                 if p[0] == JSONByte.comma {
                     p += 1
                     while p < end && p[0] <= JSONByte.space {
-                        guard JSONByte.isWhitespace(p[0]) else { return nil }
+                        guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
                         p += 1
                     }
                     break
@@ -303,6 +317,19 @@ enum JSONFastPath {
 
     @inline(__always)
     static func load32(_ p: UnsafePointer<UInt8>) -> UInt32 { UnsafeRawPointer(p).loadUnaligned(as: UInt32.self) }
+
+    /// JSON whitespace, except a newline when `newlineEnds`.
+    @inline(__always)
+    static func isSpace(_ c: UInt8, _ newlineEnds: Bool) -> Bool {
+        JSONByte.isWhitespace(c) && !(newlineEnds && c == JSONByte.newline)
+    }
+
+    /// The end of the line that `p` is on: its newline, or `end`.
+    @inline(never)
+    static func lineEnd(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        guard let found = memchr(p, Int32(JSONByte.newline), end - p) else { return end }
+        return UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+    }
 
     /// Byte equality with overlapping word loads (no byte loop).
     @inline(__always)
