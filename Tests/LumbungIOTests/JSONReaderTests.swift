@@ -649,6 +649,22 @@ private struct JSONTestRandom: RandomNumberGenerator {
         }
     }
 
+    /// The whole-seconds shapes that `JSONDates.timestamp` reads from one word (`Z`, `±HH:MM`, no
+    /// offset), their edges, and near misses that take the general path.
+    @Test func fastTimestampShapesAgreeWithValueParser() {
+        var inputs: [String] = []
+        for clock in ["00:00:00", "08:30:15", "23:59:59", "23:59:60", "24:00:00", "23:60:00", "23:59:61", "0a:30:00",
+                      "08:3/:00", "08/30:00", "08:30/00", "08:30:0:", ":8:30:00", "08:30", "08:30:5", "\u{7f}8:30:00"] {
+            for zone in ["", "Z", "z", "+07:00", "-05:30", "+18:59", "+19:00", "+18:60", "-00:00", "+0700", "+07",
+                         "+07:0x", " 07:00", "ZZ", ".5Z", ",25+01:00", "x"] {
+                inputs += ["2024-02-29T\(clock)\(zone)", "2023-12-31 \(clock)\(zone)", "31/12/1969T\(clock)\(zone)"]
+            }
+        }
+        for input in inputs {
+            #expect(ValueParser.parse(input, JSONDates.timestamp) == ValueParser.parse(input, ValueParser.timestamp), "\(input)")
+        }
+    }
+
     /// Random records (shuffled key order, missing keys, nulls, escapes, Unicode, nested and empty
     /// objects, arrays, varied spacing, duplicate keys) against a model built with Foundation's
     /// JSONSerialization: NDJSON and array, block sizes from tiny (records take the general path)
