@@ -655,8 +655,6 @@ struct CSVBlockParser: BlockParser {
         /// had too many distinct values.
         mutating func finish(rows: Int) -> (Column, Bool) {
             precondition(rows == self.rows, "every row group was converted")
-            let wordCount = (rows + 63) >> 6
-            if words.count < wordCount { words.append(contentsOf: repeatElement(0, count: wordCount - words.count)) }
             var plain = false
             if encoding && (rows < 16 || encoder.count > max(16, min(rows / 4, 65_536))) {
                 // A handful of rows, or too many distinct values: plain strings.

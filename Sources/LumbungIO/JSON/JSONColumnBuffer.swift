@@ -24,12 +24,9 @@ struct JSONColumnBuffer {
     var offsets = RawVec<UInt32>(capacity: 0)
     var codes = RawVec<UInt32>(capacity: 0)
     var dictionary: StringInterner?
-    /// The last date the fast path parsed in this column (its 10 bytes as a word and a half-word;
-    /// 0 for none) and its day number: neighbouring records share dates, and a repeated one is
-    /// not parsed again.
-    var dateHead: UInt64 = 0
-    var dateTail: UInt16 = 0
-    var dateDays: Int32 = 0
+    /// The last date the fast path parsed in this column: neighbouring records share dates, and a
+    /// repeated one is not parsed again.
+    var dates = ValueParser.DateCache()
 
     init() {}
 

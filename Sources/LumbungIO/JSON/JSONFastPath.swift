@@ -235,14 +235,7 @@ extension JSONBlockWorker {
     /// when the bytes repeat it.
     @inline(__always)
     private static func date(_ buffer: UnsafeMutablePointer<JSONColumnBuffer>, _ p: UnsafePointer<UInt8>) -> Int32? {
-        let head = JSONFastPath.load64(p)
-        let tail = UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self)
-        if head == buffer.pointee.dateHead && tail == buffer.pointee.dateTail { return buffer.pointee.dateDays }
-        guard let days = JSONDates.date(p, 10) else { return nil }
-        buffer.pointee.dateHead = head
-        buffer.pointee.dateTail = tail
-        buffer.pointee.dateDays = days
-        return days
+        buffer.pointee.dates.days(p) { JSONDates.date($0, 10) }
     }
 
     @inline(never)

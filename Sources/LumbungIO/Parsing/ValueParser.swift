@@ -212,30 +212,34 @@ public enum ValueParser {
     }
 
     /// The last date a column parsed: exports are usually in date order, so consecutive values
-    /// often share their date, and its parse and calendar arithmetic are skipped.
+    /// often share their date, and its parse and calendar arithmetic are skipped. The CSV and the
+    /// JSON readers each keep one per date or timestamp column.
     public struct DateCache {
-        fileprivate var text: (UInt64, UInt16) = (0, 0)
-        fileprivate var days: Int32 = 0
-        fileprivate var filled = false
+        private var text: (UInt64, UInt16) = (0, 0)
+        private var days: Int32 = 0
+        private var filled = false
 
         public init() {}
 
-        fileprivate init(text: (UInt64, UInt16), days: Int32, filled: Bool) {
-            self.text = text
-            self.days = days
-            self.filled = filled
+        /// The days of the date in `p[0..<10]` as `parse` reads it, from the cache when the bytes
+        /// repeat the last date parsed.
+        @inline(__always)
+        public mutating func days(_ p: UnsafePointer<UInt8>, _ parse: (UnsafePointer<UInt8>) -> Int32?) -> Int32? {
+            let raw = UnsafeRawPointer(p)
+            let bytes = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+            if filled && text == bytes { return days }
+            guard let parsed = parse(p) else { return nil }
+            text = bytes
+            days = parsed
+            filled = true
+            return parsed
         }
     }
 
     /// `date(p, 10)` through `cache`.
     @inline(__always)
     public static func date(_ p: UnsafePointer<UInt8>, cache: inout DateCache) -> Int32? {
-        let raw = UnsafeRawPointer(p)
-        let text = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
-        if cache.filled && cache.text == text { return cache.days }
-        guard let days = date(p, 10) else { return nil }
-        cache = DateCache(text: text, days: days, filled: true)
-        return days
+        cache.days(p) { date($0, 10) }
     }
 
     /// `timestamp(p, count)`, its date through `cache`.
