@@ -109,6 +109,31 @@ enum CLI {
         #expect(run.stderr.contains("--gzip"))
         let missing = try CLI.run(["inspect", "/nonexistent/file.csv"])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("/nonexistent/file.csv"))
+        #expect(missing.stderr.hasPrefix("error: /nonexistent/file.csv: no such file"), "\(missing.stderr)")
+        #expect(!missing.stderr.contains("report("), "the error is described, not dumped: \(missing.stderr)")
+    }
+
+    @Test("--version prints the version and exits 0")
+    func version() throws {
+        let run = try CLI.run(["--version"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("0."), "\(run.stdout)")
+    }
+
+    @Test("a rejects folder that does not exist yet is made, and an older rejects file is replaced whole")
+    func rejectsFolderIsMade() throws {
+        let scratch = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let folder = scratch.appendingPathComponent("nightly/rejects")
+        let file = CLI.repository.appendingPathComponent("sample-data/malformed/too_many_columns.csv.gz").path
+        let rejects = folder.appendingPathComponent("too_many_columns.csv.gz.rejects.ndjson")
+        for _ in 0..<2 {
+            let run = try CLI.run(["inspect", "--rejects-dir", folder.path, file])
+            #expect(run.status == 0, "\(run.stderr)")
+            let text = try String(contentsOf: rejects, encoding: .utf8)
+            #expect(text.split(separator: "\n").count == 1, "one rejected row, written once: \(text)")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "no temporary files left: \(leftovers)")
     }
 }

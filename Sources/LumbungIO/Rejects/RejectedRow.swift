@@ -50,14 +50,31 @@ public enum RejectsWriter {
             data.append(0x0a)
         }
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
         do {
+            // The rejects folder is made when missing, as `mkdir -p` would.
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try data.write(to: temporary)
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(at: temporary, to: url)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw LumbungError.io(path: path, message: "cannot write rejects file: \(error.localizedDescription)")
+            throw LumbungError.io(path: path, message: "cannot write rejects file: \(Self.reason(error))")
         }
+        // rename(2) replaces an older rejects file in one step: a reader sees the old file or the
+        // new one, never none or half of one.
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw LumbungError.io(path: path, message: "cannot write rejects file: \(reason)")
+        }
+    }
+
+    /// The system's reason for a failed file operation (Foundation's own text says little).
+    private static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(code)))
+        }
+        return error.localizedDescription
     }
 }
