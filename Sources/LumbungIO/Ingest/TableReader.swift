@@ -36,7 +36,14 @@ public enum TableReader {
         let started = DispatchTime.now().uptimeNanoseconds
         let reader = try DecompressingReader(
             path: path, backend: options.gzipBackend, maxDecompressedBytes: options.maxDecompressedBytes)
-        var (head, atEnd) = try readHead(reader, options: options)
+        var (head, atEnd): ([UInt8], Bool)
+        do {
+            (head, atEnd) = try readHead(reader, options: options)
+        } catch LumbungError.data(var error) where error.rowsRead == nil {
+            // A fault in the first block (a small file, or one cut short early): no row was read.
+            error.rowsRead = 0
+            throw LumbungError.data(error)
+        }
         if headOnly && !atEnd {
             // Keep whole lines only, and read no further.
             if let lastNewline = head.lastIndex(of: 0x0A) { head.removeLast(head.count - lastNewline - 1) }
