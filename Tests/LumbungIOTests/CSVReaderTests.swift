@@ -255,6 +255,17 @@ import LumbungCore
         let full = try readTable(files.write("skip.csv", text), .testing(blockSize: 4096, threads: 2))
         #expect(full.table.rows().map { Array($0.prefix(2)) } == expected)
         #expect(full.rejects.map(\.line) == projected.rejects.map(\.line))
+        // Reading every column takes the all-columns fast path: the last field loses its CR.
+        let lastValues = full.table.rows().map { $0.last ?? .null }
+        let expectedLast: [Value] = (0..<300).compactMap { row in
+            switch row % 6 {
+            case 0: return .string("e")
+            case 1, 2: return nil
+            case 3: return .string("e")
+            default: return .string("\(row)")
+            }
+        }
+        #expect(lastValues == expectedLast)
     }
 
     @Test("projection materialises only the named columns, in the order asked")

@@ -319,6 +319,29 @@ struct CSVBlockParser: BlockParser {
                     }
                 }
 
+                /// Where the next row's field starts and ends go in the group's field index.
+                func nextRowSlots() -> (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) {
+                    let local = index.rows - index.groupBase
+                    index.starts.reserve((local + 1) * slots, keeping: local * slots)
+                    index.ends.reserve((local + 1) * slots, keeping: local * slots)
+                    return (index.starts.base + local * slots, index.ends.base + local * slots)
+                }
+
+                /// Records a row the fast path tokenised (`rawEnd` without its line end) and moves
+                /// past its newline at `at` (or to the end of the block).
+                func keepRow(from rowStart: UnsafePointer<UInt8>, to rawEnd: UnsafePointer<UInt8>, endingAt at: UnsafePointer<UInt8>) {
+                    index.rowLines.append(Int32(line))
+                    index.rowStarts.append(UInt32(rowStart - start))
+                    index.rowEnds.append(UInt32(rawEnd - start))
+                    index.rows += 1
+                    if at < end {
+                        p = at + 1
+                        line += 1
+                    } else {
+                        p = end
+                    }
+                }
+
                 // The fast path: a scanner yields the delimiters, newlines and quotes (see
                 // `StructuralScanner`); a record without quotes and with the right number of fields is cut
                 // at those positions directly, and past the last materialised column it is only
@@ -328,12 +351,7 @@ struct CSVBlockParser: BlockParser {
                 func fastRow(_ scanner: inout StructuralScanner) -> Bool {
                     let rowStart = p
                     if p[0] == newline || p[0] == cr { return false }
-                    let local = index.rows - index.groupBase
-                    index.starts.reserve((local + 1) * slots, keeping: local * slots)
-                    index.ends.reserve((local + 1) * slots, keeping: local * slots)
-                    let rowBase = local * slots
-                    let starts = index.starts.base + rowBase
-                    let ends = index.ends.base + rowBase
+                    let (starts, ends) = nextRowSlots()
                     var field = 0
                     var fieldStart = p
                     var at: UnsafePointer<UInt8>
@@ -368,20 +386,41 @@ struct CSVBlockParser: BlockParser {
                     guard field == columnCount else { return false }
                     var rawEnd = at
                     if rawEnd > rowStart, rawEnd[-1] == cr { rawEnd -= 1 }
-                    index.rowLines.append(Int32(line))
-                    index.rowStarts.append(UInt32(rowStart - start))
-                    index.rowEnds.append(UInt32(rawEnd - start))
-                    index.rows += 1
-                    if at < end {
-                        p = at + 1
-                        line += 1
-                    } else {
-                        p = end
-                    }
+                    keepRow(from: rowStart, to: rawEnd, endingAt: at)
                     return true
                 }
+                /// `fastRow` for the common read of every column in file order (`inspect`, most
+                /// queries of small files): field `i` goes to slot `i`, and the checks per field are
+                /// only "is the next structural byte a delimiter?"; the record must then end at a
+                /// newline after exactly `columnCount` fields.
+                func fastRowAll(_ scanner: inout StructuralScanner) -> Bool {
+                    let rowStart = p
+                    if p[0] == newline || p[0] == cr { return false }
+                    let (starts, ends) = nextRowSlots()
+                    var fieldStart = p
+                    var at = p
+                    var field = 0
+                    while true {
+                        at = scanner.next()
+                        starts[field] = UInt32(truncatingIfNeeded: fieldStart - start)
+                        ends[field] = UInt32(truncatingIfNeeded: at - start)
+                        field &+= 1
+                        guard at < end, at[0] == delimiter else { break }
+                        if field == columnCount { return false }
+                        fieldStart = at + 1
+                    }
+                    guard field == columnCount, at == end || at[0] == newline else { return false }
+                    var rawEnd = at
+                    if rawEnd > rowStart, rawEnd[-1] == cr {
+                        rawEnd -= 1
+                        if rawEnd >= fieldStart { ends[field - 1] = UInt32(truncatingIfNeeded: rawEnd - start) }
+                    }
+                    keepRow(from: rowStart, to: rawEnd, endingAt: at)
+                    return true
+                }
+                let readsAll = slots == columnCount && outputs.indices.allSatisfy { outputs[$0] == $0 }
                 while p < end && index.rows < rowLimit {
-                    if fastRow(&scanner) { continue }
+                    if readsAll ? fastRowAll(&scanner) : fastRow(&scanner) { continue }
                     slowRow()
                     scanner.reset(at: p)
                 }

@@ -116,7 +116,9 @@ struct HyperLogLog: Sendable {
         }
     }
 
-    /// Adds fixed-width values (present ones only), without a closure or bitmap call per value.
+    /// Adds fixed-width values (present ones only), without a closure or bitmap call per value:
+    /// the validity is read a word (64 rows) at a time, so an all-null word costs one test and an
+    /// all-present word runs without per-row checks (survey columns are mostly null).
     @inline(__always)
     private mutating func addFixed<T>(_ values: [T], _ validity: Bitmap?, salt: UInt64, _ bits: (T) -> UInt64) {
         let shift = UInt64(64 - Self.bits)
@@ -124,13 +126,33 @@ struct HyperLogLog: Sendable {
         registers.withUnsafeMutableBufferPointer { registerBuffer in
             let registers = registerBuffer.baseAddress!
             values.withUnsafeBufferPointer { valueBuffer in
-                let words = validity?.words
-                for index in 0..<valueBuffer.count {
-                    if let words, (words[index >> 6] >> UInt64(index & 63)) & 1 == 0 { continue }
-                    let hash = ByteHash.mix(bits(valueBuffer[index]) &+ salt)
-                    let slot = Int(hash >> shift)
-                    let rank = UInt8(min((hash << UInt64(Self.bits)).leadingZeroBitCount + 1, cap))
+                guard let base = valueBuffer.baseAddress else { return }
+                let count = valueBuffer.count
+                @inline(__always) func add(_ index: Int) {
+                    let hash = ByteHash.mix(bits(base[index]) &+ salt)
+                    let slot = Int(truncatingIfNeeded: hash >> shift)
+                    let rank = UInt8(truncatingIfNeeded: min((hash << UInt64(Self.bits)).leadingZeroBitCount &+ 1, cap))
                     if rank > registers[slot] { registers[slot] = rank }
+                }
+                guard let words = validity?.words else {
+                    for index in 0..<count { add(index) }
+                    return
+                }
+                words.withUnsafeBufferPointer { wordBuffer in
+                    for wordIndex in 0..<min(wordBuffer.count, (count &+ 63) >> 6) {
+                        let first = wordIndex &<< 6
+                        // Bits past `count` in the last word are never set, but stay in range anyway.
+                        var word = wordBuffer[wordIndex]
+                        if count &- first < 64 { word &= (1 &<< UInt64(count &- first)) &- 1 }
+                        if word == ~0 {
+                            for index in first..<(first &+ 64) { add(index) }
+                            continue
+                        }
+                        while word != 0 {
+                            add(first &+ word.trailingZeroBitCount)
+                            word &= word &- 1
+                        }
+                    }
                 }
             }
         }
