@@ -175,6 +175,34 @@ import LumbungCore
         #expect(result.table.rows().map { $0[0] } == (0..<600).map { .int(Int64($0)) })
     }
 
+    @Test("a stray quote inside an unquoted field rejects its row only, wherever the blocks end")
+    func strayQuoteAcrossBlocks() throws {
+        let files = TestFiles()
+        defer { files.remove() }
+        // Good rows hold a quoted newline; every 250th row has an inch mark in an unquoted field.
+        // Counting quote parity to cut blocks would cut inside the next quoted field after it.
+        var lines = ["no,ukuran,ket"]
+        var expectedLines: [Int] = []
+        var line = 2
+        for index in 0..<6000 {
+            if index % 250 == 7 {
+                lines.append("\(index),layar 14\" inci,x")
+                expectedLines.append(line)
+                line += 1
+            } else {
+                lines.append("\(index),\"a\nb\",y")
+                line += 2
+            }
+        }
+        let path = files.write("stray.csv", lines.joined(separator: "\n") + "\n")
+        for (blockSize, threads) in [(1 << 20, 1), (4096, 2), (1000, 3)] {
+            let result = try readTable(path, .testing(blockSize: blockSize, threads: threads))
+            #expect(result.rowCount == 6000 - 24, "block \(blockSize)")
+            #expect(result.rejects.map(\.line) == expectedLines, "block \(blockSize)")
+            #expect(Set(result.rejects.map(\.kind)) == [.unexpectedQuote], "block \(blockSize)")
+        }
+    }
+
     @Test("invalid UTF-8 is rejected with its position")
     func invalidUTF8() throws {
         let files = TestFiles()

@@ -15,7 +15,7 @@ enum CSVReader {
         let parser = CSVBlockParser(
             path: path, dialect: dialect, fileColumns: start.names, outputIndex: start.outputIndex, outputNames: outputNames,
             state: state, cardinality: CardinalityHints())
-        var splitter = CSVSplitter(quote: dialect.quote)
+        var splitter = CSVSplitter(quote: dialect.quote, delimiter: dialect.delimiter)
         let output = try IngestPipeline.run(
             reader: reader, prefix: Array(head[start.headerBytes...]), prefixOffset: headOffset + Int64(start.headerBytes),
             firstLine: 1 + start.headerLines,

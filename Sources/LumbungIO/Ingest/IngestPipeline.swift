@@ -69,18 +69,22 @@ enum IngestPipeline {
         defer { pool.drain() }
 
         produce: while !atEnd {
-            let buffer = pool.take(max(capacity, carry.count + (1 << 12)))
-            var length = carry.count
-            carry.withUnsafeBytes { if $0.count > 0 { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+            // A block starts with the bytes carried over, at most a block's worth of them: the
+            // head a read starts with can be longer than a small block, and is cut like the rest.
+            let fromCarry = min(carry.count, capacity)
+            let buffer = pool.take(max(capacity, fromCarry + (1 << 12)))
+            var length = fromCarry
+            carry.withUnsafeBytes { if fromCarry > 0 { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: fromCarry) } }
+            let leftover = carry[fromCarry...]
             do {
-                while length < buffer.count {
+                while leftover.isEmpty && length < buffer.count {
                     let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
                     if count == 0 { atEnd = true; break }
                     length += count
                 }
                 options.progress?(reader.compressedOffset, reader.fileSize)
                 let view = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-                guard let end = try splitter.lastRecordEnd(view, atEndOfInput: atEnd) else {
+                guard let end = try splitter.lastRecordEnd(view, atEndOfInput: atEnd && leftover.isEmpty) else {
                     // No record ends in this block: grow it (a very long record), up to the limit.
                     if length >= options.maxRecordBytes {
                         throw LumbungError.data(DataError(
@@ -89,12 +93,12 @@ enum IngestPipeline {
                             message: "a record is longer than \(options.maxRecordBytes) bytes",
                             hint: "check the quoting (an unclosed quote swallows the rest of the file)"))
                     }
-                    carry = Array(view)
+                    carry = Array(view) + leftover
                     pool.give(buffer)
                     capacity *= 2
                     continue produce
                 }
-                carry = Array(UnsafeRawBufferPointer(rebasing: buffer[end..<length]))
+                carry = Array(UnsafeRawBufferPointer(rebasing: buffer[end..<length])) + leftover
                 if end == 0 {
                     pool.give(buffer)
                     continue produce
