@@ -176,22 +176,26 @@ struct JSONColumnBuffer {
         if nulls > 0 {
             var bits = [UInt64](repeating: 0, count: (count + 63) >> 6)
             bits.withUnsafeMutableBufferPointer { bits in
-                for index in 0..<count where present.base[index] != 0 { bits[index >> 6] |= 1 << UInt64(index & 63) }
+                // Eight presence bytes (each 0 or 1) become eight bits with one multiply: byte i
+                // lands on bit 56 + i, and no two products overlap.
+                let whole = count & ~7
+                var index = 0
+                while index < whole {
+                    let eight = UnsafeRawPointer(present.base + index).loadUnaligned(as: UInt64.self)
+                    bits[index >> 6] |= ((eight &* 0x0102_0408_1020_4080) >> 56) << UInt64(index & 63)
+                    index += 8
+                }
+                for index in whole..<count where present.base[index] != 0 { bits[index >> 6] |= 1 << UInt64(index & 63) }
             }
             validity = Bitmap(words: bits, count: count)
         }
         let values: ColumnValues
         switch type {
-        case .int64, .timestamp, .float64:
-            let raw = [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if count > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: words.base, byteCount: count * 8) }
-                initialized = count
-            }
-            switch type {
-            case .int64: values = .int64(raw)
-            case .timestamp: values = .timestamp(raw)
-            default: values = .float64(raw.map { Double(bitPattern: UInt64(bitPattern: $0)) })
-            }
+        case .int64, .timestamp:
+            let raw = JSONColumnBuffer.wordsArray(words, count, as: Int64.self)
+            values = type == .int64 ? .int64(raw) : .timestamp(raw)
+        case .float64:
+            values = .float64(JSONColumnBuffer.wordsArray(words, count, as: Double.self))
         case .date:
             values = .date([Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
                 for index in 0..<count { buffer[index] = Int32(truncatingIfNeeded: Int64(bitPattern: words.base[index])) }
@@ -212,6 +216,15 @@ struct JSONColumnBuffer {
             }
         }
         return Column(type: type, values: values, validity: validity, count: count)
+    }
+
+    /// The first `count` words as an array of a 64-bit type (their bits unchanged).
+    static func wordsArray<T>(_ words: RawVec<UInt64>, _ count: Int, as: T.Type) -> [T] {
+        precondition(MemoryLayout<T>.stride == 8)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: words.base, byteCount: count * 8) }
+            initialized = count
+        }
     }
 
     static func array<T>(_ vec: RawVec<T>) -> [T] {
