@@ -93,6 +93,10 @@ struct JSONKeyNode {
     var hash: UInt32
     var patternLength: Int32 = 0
     var patternHasColon = false
+    /// The first and last 8 bytes of the pattern (when it has at least 8): the fast path checks a
+    /// pattern of up to 16 bytes against these alone, without a visit to the key arena.
+    var patternHead: UInt64 = 0
+    var patternTail: UInt64 = 0
     /// Local column: -1 not resolved yet, -2 not materialised.
     var column: Int32 = -1
     /// The key that came first in this object last time, and the key that followed this one.
@@ -842,6 +846,10 @@ struct JSONBlockWorker {
         var node = JSONKeyNode(parent: parent, keyStart: Int32(keyStart), keyLength: Int32(length), hash: hash)
         node.patternLength = Int32(keyArena.count - keyStart)
         node.patternHasColon = hasColon
+        if node.patternLength >= 8 {
+            node.patternHead = JSONFastPath.load64(keyArena.base + keyStart)
+            node.patternTail = JSONFastPath.load64(keyArena.base + keyArena.count - 8)
+        }
         let key: String
         if memchr(p, Int32(JSONByte.backslash), length) != nil {
             var decoded = RawVec<UInt8>(capacity: length)

@@ -47,7 +47,7 @@ extension JSONBlockWorker {
             let node = nodes + Int(candidate)
             let length = Int(node.pointee.patternLength)
             guard node.pointee.patternHasColon, end - p >= length,
-                JSONFastPath.equal(arena + Int(node.pointee.keyStart), p, length)
+                JSONFastPath.patternMatches(node, arena, p, length)
             else { return nil }
             p += length
             while p < end && p[0] <= JSONByte.space {
@@ -341,6 +341,23 @@ enum JSONFastPath {
                 && a[length - 1] == b[length - 1]
         }
         return length == 0 || a[0] == b[0]
+    }
+
+    /// Whether `p[0..<length]` is the pattern of `node` (`length` is its length): its first and
+    /// last 8 bytes come from the node itself, only the bytes between them (keys longer than 14
+    /// bytes) from the arena.
+    @inline(__always)
+    static func patternMatches(
+        _ node: UnsafePointer<JSONKeyNode>, _ arena: UnsafePointer<UInt8>, _ p: UnsafePointer<UInt8>, _ length: Int
+    ) -> Bool {
+        guard length >= 8 else { return equal(arena + Int(node.pointee.keyStart), p, length) }
+        guard load64(p) == node.pointee.patternHead, load64(p + length - 8) == node.pointee.patternTail else { return false }
+        var index = 8
+        while length - index > 8 {
+            if load64(arena + Int(node.pointee.keyStart) + index) != load64(p + index) { return false }
+            index += 8
+        }
+        return true
     }
 
     /// The closing quote of a string body without escapes or control characters, and with valid
