@@ -365,19 +365,28 @@ enum JSONFastPath {
     @inline(__always)
     static func stringEnd(_ body: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
         var q = body
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while true {
-            while end - q >= 8 {
-                let w = load64(q)
-                let x = w ^ 0x2222_2222_2222_2222
-                let y = w ^ 0x5C5C_5C5C_5C5C_5C5C
-                let m = (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((w &- 0x2020_2020_2020_2020) & ~w) | w) & highs
-                if m != 0 {
-                    q += m.trailingZeroBitCount >> 3
-                    break
+            // 16 bytes a step (a string of up to 15 bytes takes one), 8 near the end; then the
+            // byte that stopped the step, or the last few one at a time.
+            if end - q >= 16 {
+                let low = specialBytes(load64(q))
+                let high = specialBytes(load64(q + 8))
+                if low | high == 0 {
+                    q += 16
+                    continue
                 }
-                q += 8
+                // The first marked byte, without a branch: when `low` is empty its count of
+                // trailing zeros is 64 (8 bytes) and the one of `high` is added.
+                let lowBytes = low.trailingZeroBitCount >> 3
+                let highBytes = high.trailingZeroBitCount >> 3
+                q += lowBytes + (highBytes & (0 &- (lowBytes >> 3)))
+            } else if end - q >= 8 {
+                let m = specialBytes(load64(q))
+                if m == 0 {
+                    q += 8
+                    continue
+                }
+                q += m.trailingZeroBitCount >> 3
             }
             guard q < end else { return nil }
             let c = q[0]
@@ -391,6 +400,16 @@ enum JSONFastPath {
             }
             q += 1
         }
+    }
+
+    /// The high bit of each byte of `w` that is a quote, a backslash, a control character or
+    /// not ASCII (exact up to the first such byte; the bytes after it may be marked too).
+    @inline(__always)
+    static func specialBytes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = w ^ 0x2222_2222_2222_2222
+        let y = w ^ 0x5C5C_5C5C_5C5C_5C5C
+        return (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((w &- 0x2020_2020_2020_2020) & ~w) | w) & 0x8080_8080_8080_8080
     }
 
     @inline(never)
