@@ -68,8 +68,8 @@ struct JSONColumnBuffer {
     mutating func appendNull() {
         if !hasNulls { startNullMap() }
         present.append(0)
-        nulls += 1
-        count += 1
+        nulls &+= 1
+        count &+= 1
         guard let type else { return }
         if type != .string {
             words.append(0)
@@ -93,7 +93,7 @@ struct JSONColumnBuffer {
     mutating func appendWord(_ value: UInt64) {
         words.append(value)
         if hasNulls { present.append(1) }
-        count += 1
+        count &+= 1
     }
 
     @inline(__always)
@@ -105,7 +105,7 @@ struct JSONColumnBuffer {
             offsets.append(UInt32(truncatingIfNeeded: bytes.count))
         }
         if hasNulls { present.append(1) }
-        count += 1
+        count &+= 1
     }
 
     /// Drops the slots past `newCount` (a rejected row, or the earlier value of a duplicate key).

@@ -64,7 +64,7 @@ extension JSONBlockWorker {
                 p = close + 1
                 if column >= 0 {
                     guard appendFastString(column, body, close - body, rows: rows) else { return nil }
-                    appended += 1
+                    appended &+= 1
                 } else if column == -1 {
                     return nil
                 }
@@ -78,7 +78,7 @@ extension JSONBlockWorker {
                     guard appendFastNumber(column, kind, value, exactFloat, numberStart, after - numberStart, rows: rows) else {
                         return nil
                     }
-                    appended += 1
+                    appended &+= 1
                 } else if column == -1 {
                     return nil
                 }
@@ -101,7 +101,7 @@ extension JSONBlockWorker {
                 }
                 if column >= 0 {
                     guard appendFastLiteral(column, literal, literalStart, p - literalStart, rows: rows) else { return nil }
-                    appended += 1
+                    appended &+= 1
                 } else if column == -1 {
                     return nil
                 }
@@ -149,7 +149,7 @@ extension JSONBlockWorker {
                 guard s.skipValue(depth: depth + 1) else { return nil }
                 if column >= 0 {
                     guard !s.sawSpace, appendFastText(column, p, s.p - p, rows: rows) else { return nil }
-                    appended += 1
+                    appended &+= 1
                 }
                 p = s.p
             } else {
@@ -196,13 +196,13 @@ extension JSONBlockWorker {
                 let code = buffer.pointee.dictionary!.code(for: p, length).code
                 buffer.pointee.codes.append(code)
                 if buffer.pointee.hasNulls { buffer.pointee.present.append(1) }
-                buffer.pointee.count += 1
+                buffer.pointee.count &+= 1
                 if Int(code) >= dictionaryLimit { dropDictionaryFast(buffer) }
             } else {
                 buffer.pointee.bytes.append(p, length)
                 buffer.pointee.offsets.append(UInt32(truncatingIfNeeded: buffer.pointee.bytes.count))
                 if buffer.pointee.hasNulls { buffer.pointee.present.append(1) }
-                buffer.pointee.count += 1
+                buffer.pointee.count &+= 1
             }
             return true
         case .date, .timestamp:

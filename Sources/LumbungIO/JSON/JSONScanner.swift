@@ -37,7 +37,8 @@ enum JSONNumberKind {
 }
 
 /// A growable buffer of trivial values without copy-on-write or reference counting, for the hot
-/// loops of one parser thread. The owner calls `free()` once.
+/// loops of one parser thread. The owner calls `free()` once. Counts add without overflow checks:
+/// they never pass `capacity`, an allocation's size.
 struct RawVec<T> {
     var base: UnsafeMutablePointer<T>
     var count = 0
@@ -52,7 +53,7 @@ struct RawVec<T> {
     mutating func append(_ value: T) {
         if count == capacity { grow(to: capacity * 2) }
         (base + count).initialize(to: value)
-        count += 1
+        count &+= 1
     }
 
     @inline(__always)
@@ -84,7 +85,7 @@ extension RawVec where T == UInt8 {
     mutating func append(_ p: UnsafePointer<UInt8>, _ length: Int) {
         reserve(length)
         (base + count).update(from: p, count: length)
-        count += length
+        count &+= length
     }
 }
 
