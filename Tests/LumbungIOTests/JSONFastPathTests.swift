@@ -115,4 +115,40 @@ struct JSONFastPathTests {
             }
         }
     }
+
+    /// Nested objects (empty ones too) and whitespace around keys, colons, commas and braces, in
+    /// the order the fast path predicts and out of it: every spelling gives the same table.
+    @Test func nestedObjectsAndWhitespaceReadTheSameWhateverTheSpelling() throws {
+        func record(_ i: Int, _ space: String) -> String {
+            let s = space
+            let inner = i % 4 == 0 ? "{\(s)}" : "{\(s)\"k\"\(s):\(s)\(i),\(s)\"m\":\(s){\(s)\"n\":\(s)\"v\(i)\"\(s)}\(s)}"
+            var fields = ["\"a\"\(s):\(s)\(i)", "\"o\":\(s)\(inner)", "\"b\":\(s)\"x\(i % 3)\"\(s)", "\"e\":{}"]
+            if i % 5 == 3 { fields.swapAt(0, 2) }
+            return "{\(s)" + fields.joined(separator: ",\(s)") + "\(s)}"
+        }
+        var results: [ReadResult] = []
+        for space in ["", " ", "\t", "  \r"] {
+            // Mixed: most records compact, every seventh spelled with `space`.
+            let text = (0..<300).map { record($0, $0 % 7 == 0 ? space : "") }.joined(separator: "\n") + "\n"
+            let path = NSTemporaryDirectory() + "lumbung-fastpath-nested-" + UUID().uuidString + ".ndjson"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            var options = ReadOptions()
+            options.writeRejects = false
+            results.append(try TableReader.read(path: path, options: options))
+        }
+        let names = results[0].table.schema.fields.map(\.name)
+        #expect(names == ["a", "b", "o.k", "o.m.n"])  // "o" is empty in the first record
+        let rows = results[0].table.rows()
+        #expect(rows.count == 300)
+        for (i, row) in rows.enumerated() {
+            let empty = i % 4 == 0
+            #expect(row == [.int(Int64(i)), .string("x\(i % 3)"), empty ? .null : .int(Int64(i)), empty ? .null : .string("v\(i)")])
+        }
+        for result in results.dropFirst() {
+            #expect(result.rejects.isEmpty)
+            #expect(result.table.schema.fields.map(\.name) == names)
+            #expect(result.table.rows() == rows)
+        }
+    }
 }

@@ -120,7 +120,7 @@ struct JSONBlockWorker {
     var s: JSONScanner
     /// Decoded strings and compacted arrays of the current record.
     var scratch = RawVec<UInt8>(capacity: 1024)
-    /// Parent and previous key of the objects the fast path is inside.
+    /// The key of each object the fast path is inside.
     var fastStack = RawVec<Int32>(capacity: 64)
     // Keys.
     var nodes = RawVec<JSONKeyNode>(capacity: 64)

@@ -29,8 +29,9 @@ extension JSONBlockWorker {
         let rows = self.rows
         let stack = fastStack.base
         var depth = 0
-        var parent: Int32 = 0
-        var previous: Int32 = -1
+        // The key predicted next: the first one of the object, then the one that followed the
+        // last key matched.
+        var expected = nodes[0].firstChild
         var p = start + 1
         while p < end && p[0] <= JSONByte.space {
             guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
@@ -39,10 +40,17 @@ extension JSONBlockWorker {
         guard p < end else { return nil }
         if p[0] == JSONByte.closeBrace { return p + 1 }
         while true {
-            // The key: the predicted one, with its colon.
-            guard p < end, p[0] == JSONByte.quote else { return nil }
+            // The key: the predicted one, with its colon (whitespace before it is rare).
+            guard p < end else { return nil }
+            if p[0] != JSONByte.quote {
+                while p < end && p[0] <= JSONByte.space {
+                    guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
+                    p += 1
+                }
+                guard p < end, p[0] == JSONByte.quote else { return nil }
+            }
             p += 1
-            let candidate = previous >= 0 ? nodes[Int(previous)].next : nodes[Int(parent)].firstChild
+            let candidate = expected
             guard candidate >= 0 else { return nil }
             let node = nodes + Int(candidate)
             let length = Int(node.pointee.patternLength)
@@ -55,7 +63,7 @@ extension JSONBlockWorker {
                 p += 1
             }
             guard p < end else { return nil }
-            previous = candidate
+            expected = node.pointee.next
             let column = Int(node.pointee.column)
             let c = p[0]
             if c == JSONByte.quote {
@@ -119,11 +127,9 @@ extension JSONBlockWorker {
             } else if c == JSONByte.openBrace {
                 // Into a nested object: its keys continue under this one.
                 guard depth < 30 else { return nil }
-                stack[2 * depth] = parent
-                stack[2 * depth + 1] = candidate
+                stack[depth] = candidate
                 depth += 1
-                parent = candidate
-                previous = -1
+                expected = node.pointee.firstChild
                 p += 1
                 while p < end && p[0] <= JSONByte.space {
                     guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
@@ -133,8 +139,7 @@ extension JSONBlockWorker {
                 if p[0] != JSONByte.closeBrace { continue }
                 p += 1
                 depth -= 1
-                parent = stack[2 * depth]
-                previous = stack[2 * depth + 1]
+                expected = nodes[Int(stack[depth])].next
             } else if c == JSONByte.openBracket {
                 // Arrays are kept as text: validated by the scanner, compacted when they have spaces.
                 guard column != -1 else { return nil }
@@ -155,27 +160,24 @@ extension JSONBlockWorker {
             } else {
                 return nil
             }
-            // After a value: more keys, or the end of this object (and maybe of the ones around it).
+            // After a value: a comma and more keys, or the end of this object (and maybe of the
+            // ones around it); whitespace one byte at a time.
             while true {
-                while p < end && p[0] <= JSONByte.space {
-                    guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
-                    p += 1
-                }
                 guard p < end else { return nil }
-                if p[0] == JSONByte.comma {
+                let next = p[0]
+                if next == JSONByte.comma {
                     p += 1
-                    while p < end && p[0] <= JSONByte.space {
-                        guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
-                        p += 1
-                    }
                     break
                 }
-                guard p[0] == JSONByte.closeBrace else { return nil }
-                p += 1
-                if depth == 0 { return p }
-                depth -= 1
-                parent = stack[2 * depth]
-                previous = stack[2 * depth + 1]
+                if next == JSONByte.closeBrace {
+                    p += 1
+                    if depth == 0 { return p }
+                    depth -= 1
+                    expected = nodes[Int(stack[depth])].next
+                } else {
+                    guard JSONFastPath.isSpace(next, newlineEnds) else { return nil }
+                    p += 1
+                }
             }
         }
     }
