@@ -218,12 +218,13 @@ extension JSONBlockWorker {
     private static func appendFastTime(
         _ buffer: UnsafeMutablePointer<JSONColumnBuffer>, _ type: DataType, _ p: UnsafePointer<UInt8>, _ length: Int
     ) -> Bool {
-        if type == .date {
-            guard length == 10, let days = date(buffer, p) else { return false }
+        // One call of `date` for both types, so that it inlines.
+        let isDate = type == .date
+        guard isDate ? length == 10 : length >= 10, let days = date(buffer, p) else { return false }
+        if isDate {
             buffer.pointee.appendWord(UInt64(bitPattern: Int64(days)))
             return true
         }
-        guard length >= 10, let days = date(buffer, p) else { return false }
         if let micros = JSONDates.timestamp(p, length, days: days) {
             buffer.pointee.appendWord(UInt64(bitPattern: micros))
             return true
