@@ -93,6 +93,10 @@ struct JSONKeyNode {
     var hash: UInt32
     var patternLength: Int32 = 0
     var patternHasColon = false
+    /// `patternLength` when the pattern has the colon, else more than a block holds (blocks are
+    /// under 4 GiB): the fast path takes only keys whose pattern reaches the value, and checks
+    /// both with one compare.
+    var fastPatternLength = UInt32.max
     /// The first and last 8 bytes of the pattern (when it has at least 8): the fast path checks a
     /// pattern of up to 16 bytes against these alone, without a visit to the key arena.
     var patternHead: UInt64 = 0
@@ -846,6 +850,7 @@ struct JSONBlockWorker {
         var node = JSONKeyNode(parent: parent, keyStart: Int32(keyStart), keyLength: Int32(length), hash: hash)
         node.patternLength = Int32(keyArena.count - keyStart)
         node.patternHasColon = hasColon
+        if hasColon { node.fastPatternLength = UInt32(node.patternLength) }
         if node.patternLength >= 8 {
             node.patternHead = JSONFastPath.load64(keyArena.base + keyStart)
             node.patternTail = JSONFastPath.load64(keyArena.base + keyArena.count - 8)

@@ -12,9 +12,9 @@ import Glibc
 /// exactly strict JSON; the fast one only accepts less of it.
 extension JSONBlockWorker {
     /// Parses the record object at `start` (`{`) and appends its values. Returns the position after
-    /// its `}`, or `nil` to give up (values appended so far must be rolled back). `appended` counts
-    /// the columns given a value. Nested objects are followed with an explicit stack (no recursion,
-    /// so that the helpers inline).
+    /// its `}`, with `appended` set to the number of columns given a value, or `nil` to give up
+    /// (values appended so far must be rolled back). Nested objects are followed with an explicit
+    /// stack (no recursion, so that the helpers inline).
     ///
     /// With `newlineEnds` (NDJSON), `end` may lie past the record's line, which is not looked for
     /// first: a newline is not whitespace but the end of the input (the fast path gives up on
@@ -29,6 +29,8 @@ extension JSONBlockWorker {
         let rows = self.rows
         let stack = fastStack.base
         var depth = 0
+        // Counted here and stored on success only (the caller ignores it on `nil`).
+        var values = 0
         // The key predicted next: the first one of the object, then the one that followed the
         // last key matched.
         var expected = nodes[0].firstChild
@@ -38,7 +40,10 @@ extension JSONBlockWorker {
             p += 1
         }
         guard p < end else { return nil }
-        if p[0] == JSONByte.closeBrace { return p + 1 }
+        if p[0] == JSONByte.closeBrace {
+            appended = values
+            return p + 1
+        }
         while true {
             // The key: the predicted one, with its colon (whitespace before it is rare).
             guard p < end else { return nil }
@@ -53,10 +58,8 @@ extension JSONBlockWorker {
             let candidate = expected
             guard candidate >= 0 else { return nil }
             let node = nodes + Int(candidate)
-            let length = Int(node.pointee.patternLength)
-            guard node.pointee.patternHasColon, end - p >= length,
-                JSONFastPath.patternMatches(node, arena, p, length)
-            else { return nil }
+            let length = Int(node.pointee.fastPatternLength)
+            guard end - p >= length, JSONFastPath.patternMatches(node, arena, p, length) else { return nil }
             p += length
             while p < end && p[0] <= JSONByte.space {
                 guard JSONFastPath.isSpace(p[0], newlineEnds) else { return nil }
@@ -72,7 +75,7 @@ extension JSONBlockWorker {
                 p = close + 1
                 if column >= 0 {
                     guard appendFastString(column, body, close - body, rows: rows) else { return nil }
-                    appended &+= 1
+                    values &+= 1
                 } else if column == -1 {
                     return nil
                 }
@@ -86,7 +89,7 @@ extension JSONBlockWorker {
                     guard appendFastNumber(column, kind, value, exactFloat, numberStart, after - numberStart, rows: rows) else {
                         return nil
                     }
-                    appended &+= 1
+                    values &+= 1
                 } else if column == -1 {
                     return nil
                 }
@@ -109,7 +112,7 @@ extension JSONBlockWorker {
                 }
                 if column >= 0 {
                     guard appendFastLiteral(column, literal, literalStart, p - literalStart, rows: rows) else { return nil }
-                    appended &+= 1
+                    values &+= 1
                 } else if column == -1 {
                     return nil
                 }
@@ -154,7 +157,7 @@ extension JSONBlockWorker {
                 guard s.skipValue(depth: depth + 1) else { return nil }
                 if column >= 0 {
                     guard !s.sawSpace, appendFastText(column, p, s.p - p, rows: rows) else { return nil }
-                    appended &+= 1
+                    values &+= 1
                 }
                 p = s.p
             } else {
@@ -171,7 +174,10 @@ extension JSONBlockWorker {
                 }
                 if next == JSONByte.closeBrace {
                     p += 1
-                    if depth == 0 { return p }
+                    if depth == 0 {
+                        appended = values
+                        return p
+                    }
                     depth -= 1
                     expected = nodes[Int(stack[depth])].next
                 } else {
