@@ -235,7 +235,8 @@ struct JSONBlockWorker {
         scratch.count = 0
         distinct = 0
         columnsAtRowStart = columnNames.count
-        castFailure = nil
+        // Only when set: clearing it releases its message, a runtime call per record otherwise.
+        if castFailure != nil { castFailure = nil }
         s.errorAt = nil
     }
 
