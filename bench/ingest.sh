@@ -67,8 +67,9 @@ else
     done
 fi
 [ -x "$LUMBUNG" ] || { echo "bench/ingest.sh: $LUMBUNG was not built" >&2; exit 1; }
-if [ "${SKIP_BUILD:-0}" != 1 ] || ! [ -f "$LUMBUNG.rev" ]; then
-    # What the binary was built from, for the report (the work tree is shared and moves on).
+if [ "${SKIP_BUILD:-0}" != 1 ] || ! [ -f "$LUMBUNG.rev" ] || [ "$LUMBUNG" -nt "$LUMBUNG.rev" ]; then
+    # What the binary was built from, for the report (the work tree is shared and moves on); a
+    # binary rebuilt by hand since the last record is recorded again.
     rev="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
     if [ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ]; then rev="$rev + uncommitted changes in Sources/"; fi
     [ "${SKIP_BUILD:-0}" = 1 ] && rev="$rev (recorded at SKIP_BUILD time, not build time)"
