@@ -130,3 +130,65 @@ import LumbungCore
 }
 
 extension SplitMix: RandomNumberGenerator {}
+
+@Suite struct CSVSplitterTests {
+    /// The parser's quote rules, one byte at a time: the last newline outside quotes.
+    static func reference(_ bytes: [UInt8], delimiter: UInt8, quote: UInt8) -> Int? {
+        enum State { case outside, inside, skipping }
+        var state = State.outside
+        var lastEnd: Int?
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch state {
+            case .outside:
+                if byte == 0x0A { lastEnd = index + 1 }
+                if byte == quote {
+                    let atFieldStart = index == 0 || bytes[index - 1] == delimiter || bytes[index - 1] == 0x0A
+                    state = atFieldStart ? .inside : .skipping
+                }
+            case .inside:
+                if byte == quote {
+                    if index + 1 < bytes.count && bytes[index + 1] == quote {
+                        index += 2
+                        continue
+                    }
+                    let after = index + 1
+                    let clean = after >= bytes.count || bytes[after] == delimiter || bytes[after] == 0x0A
+                        || (bytes[after] == 0x0D && (after + 1 == bytes.count || bytes[after + 1] == 0x0A))
+                    state = clean ? .outside : .skipping
+                }
+            case .skipping:
+                if byte == delimiter || byte == 0x0A {
+                    state = .outside
+                    continue  // looked at again from outside
+                }
+            }
+            index += 1
+        }
+        return lastEnd
+    }
+
+    @Test("the windowed splitter cuts where a byte-by-byte reading of the parser's rules does")
+    func matchesReference() {
+        var random = SplitMix(seed: 42)
+        let alphabet: [UInt8] = Array("a;\"\n\r,".utf8)
+        for round in 0..<4000 {
+            let length = Int.random(in: 0...400, using: &random)
+            // Mostly text with some structure, sometimes dense quotes.
+            let dense = round % 3 == 0
+            let bytes: [UInt8] = (0..<length).map { _ in
+                let roll = Int.random(in: 0..<100, using: &random)
+                if roll < (dense ? 30 : 3) { return UInt8(ascii: "\"") }
+                if roll < (dense ? 45 : 13) { return UInt8(ascii: ",") }
+                if roll < (dense ? 52 : 17) { return 0x0A }
+                return alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
+            }
+            var splitter = CSVSplitter(quote: UInt8(ascii: "\""), delimiter: UInt8(ascii: ","))
+            let got = bytes.withUnsafeBytes { splitter.lastRecordEnd($0, atEndOfInput: false) }
+            let expected = Self.reference(bytes, delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""))
+            #expect(got == expected, "round \(round): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            if got != expected { return }
+        }
+    }
+}

@@ -11,11 +11,24 @@ import Glibc
 /// parity instead would disagree with the parser on such records, and a file's rows would then
 /// depend on where its blocks happen to end.
 ///
-/// The scan hops from quote to quote with `memchr`; a block without quotes costs one `memchr` and
-/// a short backward scan.
+/// The scan runs on the inflater thread, which sets the pace of a read. Where quotes are dense (files
+/// that quote every field have two per field) it takes the block a 64-byte window at a time with the
+/// scanner's bit masks (`StructuralScanner.masks`), a few instructions per quote; outside quotes, a
+/// window without one hops to the next quote with `memchr`, so a block without quotes costs one
+/// `memchr` and a short backward scan for its last newline.
 struct CSVSplitter: RecordSplitter {
     var quote: UInt8 = UInt8(ascii: "\"")
     var delimiter: UInt8 = UInt8(ascii: ",")
+
+    private enum State {
+        /// Between fields or in an unquoted field: newlines end records; a quote at a field's
+        /// start opens a quoted field, anywhere else it is text and the field is skipped.
+        case outside
+        /// In a quoted field: only quotes matter.
+        case inside
+        /// After a stray quote or text after a closing quote: up to the next delimiter or newline.
+        case skipping
+    }
 
     mutating func lastRecordEnd(_ block: UnsafeRawBufferPointer, atEndOfInput: Bool) -> Int? {
         if atEndOfInput { return block.count }
@@ -24,58 +37,85 @@ struct CSVSplitter: RecordSplitter {
         let count = block.count
         let newline: UInt8 = 0x0a
         let cr: UInt8 = 0x0d
-        /// The last newline of the block outside quotes so far.
-        var lastEnd: Int?
-        /// Where the current stretch outside quotes began.
-        var outsideFrom = 0
-        var position = 0
-
-        /// The last newline in `from..<to`, if any (a backward scan: records are short).
-        func lastNewline(_ from: Int, _ to: Int) -> Int? {
+        var state = State.outside
+        /// The last newline outside quotes so far.
+        var lastEnd = -1
+        /// The last newline in `from..<to`, or -1 (a backward scan: records are short).
+        func lastNewline(_ from: Int, _ to: Int) -> Int {
             var index = to - 1
-            while index >= from {
-                if bytes[index] == newline { return index }
-                index -= 1
-            }
-            return nil
+            while index >= from && bytes[index] != newline { index -= 1 }
+            return index >= from ? index : -1
         }
-        /// The first delimiter or newline at or after `from` (or the block's end).
-        func fieldEnd(_ from: Int) -> Int {
-            var index = from
-            while index < count && bytes[index] != delimiter && bytes[index] != newline { index += 1 }
-            return index
-        }
-
-        while position < count, let found = memchr(raw + position, Int32(quote), count - position) {
-            let at = UnsafeRawPointer(found) - raw
-            let atFieldStart = at == 0 || bytes[at - 1] == delimiter || bytes[at - 1] == newline
-            guard atFieldStart else {
-                // A quote inside an unquoted field is text; the parser skips to the field's end.
-                position = fieldEnd(at)
-                continue
-            }
-            // A quoted field: the outside stretch before it ends here.
-            if let end = lastNewline(outsideFrom, at) { lastEnd = end }
-            var scan = at + 1
-            var closing: Int?
-            while scan < count, let next = memchr(raw + scan, Int32(quote), count - scan) {
-                let candidate = UnsafeRawPointer(next) - raw
-                if candidate + 1 < count && bytes[candidate + 1] == quote {
-                    scan = candidate + 2
-                    continue
+        var window = 0
+        while window < count {
+            var nextWindow = window + 64
+            let masks = StructuralScanner.masks(bytes + window, count - window, delimiter, newline, quote)
+            let quotes = masks.quotes
+            let newlines = masks.newlines
+            let breaks = masks.structural & ~quotes  // delimiters and newlines
+            /// Bits at or above the next position to look at.
+            var from: UInt64 = ~0
+            while from != 0 {
+                switch state {
+                case .outside:
+                    let nextQuote = quotes & from
+                    // Newlines before the next quote (or to the window's end) end records.
+                    let upTo = nextQuote == 0 ? from : from & ((nextQuote & (0 &- nextQuote)) &- 1)
+                    let ends = newlines & upTo
+                    if ends != 0 { lastEnd = window + 63 - ends.leadingZeroBitCount }
+                    guard nextQuote != 0 else {
+                        // No quote in the rest of the window: hop to the next one with `memchr`
+                        // (sparse quotes), taking the last newline before it.
+                        from = 0
+                        guard nextWindow < count else { continue }
+                        guard let found = memchr(bytes + nextWindow, Int32(quote), count - nextWindow) else {
+                            lastEnd = max(lastEnd, lastNewline(nextWindow, count))
+                            return lastEnd >= 0 ? lastEnd + 1 : nil
+                        }
+                        let next = UnsafeRawPointer(found) - raw
+                        lastEnd = max(lastEnd, lastNewline(nextWindow, next))
+                        nextWindow = next
+                        continue
+                    }
+                    let at = window + nextQuote.trailingZeroBitCount
+                    let atFieldStart = at == 0 || bytes[at - 1] == delimiter || bytes[at - 1] == newline
+                    state = atFieldStart ? .inside : .skipping
+                    from = Self.above(nextQuote)
+                case .inside:
+                    let nextQuote = quotes & from
+                    guard nextQuote != 0 else { from = 0; continue }
+                    let at = window + nextQuote.trailingZeroBitCount
+                    if at + 1 < count && bytes[at + 1] == quote {
+                        // A doubled quote: both are text (the second may be in the next window).
+                        from = Self.above(nextQuote)
+                        from &= from &- 1
+                        if from == 0 && at + 1 == window + 64 { nextWindow += 1 }  // skip it there
+                        continue
+                    }
+                    let after = at + 1
+                    let clean = after >= count || bytes[after] == delimiter || bytes[after] == newline
+                        || (bytes[after] == cr && (after + 1 == count || bytes[after + 1] == newline))
+                    state = clean ? .outside : .skipping
+                    from = Self.above(nextQuote)
+                case .skipping:
+                    let next = breaks & from
+                    guard next != 0 else { from = 0; continue }
+                    // The delimiter or newline itself is looked at again from outside.
+                    state = .outside
+                    from = ~((next & (0 &- next)) &- 1)
                 }
-                closing = candidate
-                break
             }
-            // The block ends inside quotes: no record ends after the quote that opened them.
-            guard let closing else { return lastEnd.map { $0 + 1 } }
-            let after = closing + 1
-            outsideFrom = after
-            let clean = after >= count || bytes[after] == delimiter || bytes[after] == newline
-                || (bytes[after] == cr && (after + 1 == count || bytes[after + 1] == newline))
-            position = clean ? after : fieldEnd(after)
+            window = nextWindow
         }
-        if let end = lastNewline(outsideFrom, count) { lastEnd = end }
-        return lastEnd.map { $0 + 1 }
+        // Inside quotes at the end, no record ends after the quote that opened them: `lastEnd` is
+        // the last newline before it.
+        return lastEnd >= 0 ? lastEnd + 1 : nil
+    }
+
+    /// The bits above the lowest set bit of `bit`.
+    @inline(__always)
+    private static func above(_ bit: UInt64) -> UInt64 {
+        let lowest = bit & (0 &- bit)
+        return ~((lowest &- 1) | lowest)
     }
 }

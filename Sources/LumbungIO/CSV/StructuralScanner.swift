@@ -46,7 +46,7 @@ struct StructuralScanner {
 
     /// The masks of the `available` bytes at `p` (none past them).
     @inline(__always)
-    private static func masks(
+    static func masks(
         _ p: UnsafePointer<UInt8>, _ available: Int, _ delimiter: UInt8, _ newline: UInt8, _ quote: UInt8
     ) -> lumbung_csv_masks {
         if available >= 64 { return lumbung_csv_masks64(p, delimiter, newline, quote) }
