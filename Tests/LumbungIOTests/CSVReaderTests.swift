@@ -203,6 +203,42 @@ import LumbungCore
         }
     }
 
+    @Test("CRLF files that quote every field: rows, values and reject lines are right on every path")
+    func quotedCRLF() throws {
+        let files = TestFiles()
+        defer { files.remove() }
+        // Plain quoted rows take the fast path; doubled quotes, quoted line breaks and stray quotes
+        // take the careful one. Rows 10, 60, … have a stray quote and are rejected.
+        var lines = ["\"no\",\"teks\",\"ket\""]
+        var expectedLines: [Int] = []
+        var expectedRows: [[Value]] = []
+        var line = 2
+        for index in 0..<300 {
+            switch index % 50 {
+            case 10:
+                lines.append("\"\(index)\",\"a\"b,\"x\"")
+                expectedLines.append(line)
+            case 20:
+                lines.append("\"\(index)\",\"kata \"\"baik\"\"\",\"y\"")
+                expectedRows.append([.int(Int64(index)), .string("kata \"baik\""), .string("y")])
+            case 30:
+                lines.append("\"\(index)\",\"baris\r\nkedua\",\"z\"")
+                expectedRows.append([.int(Int64(index)), .string("baris\r\nkedua"), .string("z")])
+                line += 1
+            default:
+                lines.append("\"\(index)\",\"teks \(index)\",\"\"")
+                expectedRows.append([.int(Int64(index)), .string("teks \(index)"), .string("")])
+            }
+            line += 1
+        }
+        let path = files.write("quoted.csv", lines.joined(separator: "\r\n") + "\r\n")
+        for (blockSize, threads) in [(1 << 20, 1), (2048, 3)] {
+            let result = try readTable(path, .testing(blockSize: blockSize, threads: threads))
+            #expect(result.table.rows() == expectedRows, "block \(blockSize)")
+            #expect(result.rejects.map(\.line) == expectedLines, "block \(blockSize)")
+        }
+    }
+
     @Test("invalid UTF-8 is rejected with its position")
     func invalidUTF8() throws {
         let files = TestFiles()

@@ -293,7 +293,13 @@ struct CSVBlockParser: BlockParser {
                             p += 1
                             continue
                         }
-                        if p < end { p += 1; line += 1 }
+                        if p < end {
+                            // A record's end: LF, or CRLF after a closing quote (one line, not a
+                            // line and a blank one).
+                            if p[0] == cr && p + 1 < end && p[1] == newline { p += 1 }
+                            p += 1
+                            line += 1
+                        }
                         break
                     }
                     if failure == nil && field != columnCount {
@@ -392,7 +398,7 @@ struct CSVBlockParser: BlockParser {
                 /// `fastRow` for the common read of every column in file order (`inspect`, most
                 /// queries of small files): field `i` goes to slot `i`, and the checks per field are
                 /// only "is the next structural byte a delimiter?"; the record must then end at a
-                /// newline after exactly `columnCount` fields.
+                /// newline after exactly `columnCount` fields. Plain quoted fields are cut here too.
                 func fastRowAll(_ scanner: inout StructuralScanner) -> Bool {
                     let rowStart = p
                     if p[0] == newline || p[0] == cr { return false }
@@ -400,20 +406,47 @@ struct CSVBlockParser: BlockParser {
                     var fieldStart = p
                     var at = p
                     var field = 0
+                    var lastQuoted = false
                     while true {
                         at = scanner.next()
                         starts[field] = UInt32(truncatingIfNeeded: fieldStart - start)
                         ends[field] = UInt32(truncatingIfNeeded: at - start)
                         field &+= 1
-                        guard at < end, at[0] == delimiter else { break }
-                        if field == columnCount { return false }
-                        fieldStart = at + 1
+                        if at < end && at[0] == delimiter {
+                            if field == columnCount { return false }
+                            fieldStart = at + 1
+                            continue
+                        }
+                        guard at < end && at[0] == quote else { break }
+                        // A quoted field (exports that quote every field): cut between its quotes
+                        // when it holds no newline and no doubled quote and a delimiter or line end
+                        // follows it; anything else is left to `slowRow`. Off the plain fields' path.
+                        guard at == fieldStart else { return false }
+                        var closing = scanner.next()
+                        while closing < end && closing[0] != quote {
+                            if closing[0] == newline { return false }
+                            closing = scanner.next()
+                        }
+                        guard closing < end else { return false }
+                        at = scanner.next()
+                        var after = closing + 1
+                        if after < end && after[0] == cr && at == after + 1 && at < end && at[0] == newline { after = at }
+                        guard at == after else { return false }
+                        starts[field - 1] = UInt32(truncatingIfNeeded: fieldStart + 1 - start)
+                        ends[field - 1] = UInt32(truncatingIfNeeded: closing - start) | Self.quotedFlag
+                        if at < end && at[0] == delimiter {
+                            if field == columnCount { return false }
+                            fieldStart = at + 1
+                            continue
+                        }
+                        lastQuoted = true
+                        break
                     }
                     guard field == columnCount, at == end || at[0] == newline else { return false }
                     var rawEnd = at
                     if rawEnd > rowStart, rawEnd[-1] == cr {
                         rawEnd -= 1
-                        if rawEnd >= fieldStart { ends[field - 1] = UInt32(truncatingIfNeeded: rawEnd - start) }
+                        if !lastQuoted && rawEnd >= fieldStart { ends[field - 1] = UInt32(truncatingIfNeeded: rawEnd - start) }
                     }
                     keepRow(from: rowStart, to: rawEnd, endingAt: at)
                     return true
