@@ -54,6 +54,12 @@ public enum ByteHash {
         if count <= 16 {
             return fold(a ^ k1, b ^ seed ^ UInt64(truncatingIfNeeded: count) &* k0) ^ seed
         }
+        if count <= 32 {
+            // `long`'s two steps for 17-32 bytes, inlined (agency and unit names): the same value.
+            let h = seed ^ UInt64(truncatingIfNeeded: count) &* k0
+            let first = fold(a ^ k1, p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ h)
+            return fold(p.loadUnaligned(fromByteOffset: count &- 16, as: UInt64.self) ^ k2, b ^ first) ^ first
+        }
         return long(p, count, seed: seed)
     }
 

@@ -30,12 +30,17 @@ public struct StringInterner {
         @usableFromInline static let empty = Slot(a: 0, b: 0, hash: 0, codeAndLength: 0)
     }
 
-    /// A table sized for about `expected` distinct values (it grows as needed).
-    public init(expected: Int = 64) {
+    /// A table sized for about `expected` distinct values of about `bytes` bytes in all (it
+    /// grows as needed).
+    public init(expected: Int = 64, bytes: Int = 0) {
         var capacity = 64
-        while capacity < expected * 2 { capacity <<= 1 }
+        while capacity < expected * 2 + 2 { capacity <<= 1 }
         table = [Slot](repeating: .empty, count: capacity)
         mask = capacity - 1
+        if expected > 64 {
+            dictionary.offsets.reserveCapacity(expected + expected / 8 + 1)
+            dictionary.bytes.reserveCapacity(bytes + bytes / 8)
+        }
     }
 
     /// The number of distinct strings.
@@ -62,10 +67,22 @@ public struct StringInterner {
         return (insert(p, length, a: a, b: b, hash: hash, slot: slot), true)
     }
 
-    @usableFromInline
+    /// Whether the string of `code`, whose length and first and last 8 bytes are known to equal
+    /// those of `p`, equals `p` (a string longer than 16 bytes).
+    @inlinable @inline(__always)
     func matches(_ code: Int, _ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         let start = Int(dictionary.offsets[code])
-        return dictionary.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, p, length) == 0 }
+        return dictionary.bytes.withUnsafeBytes { stored in
+            let q = stored.baseAddress! + start
+            let raw = UnsafeRawPointer(p)
+            if length <= 32 {
+                // Bytes 8..<length-8 are covered by the words at 8 and at length-16.
+                return q.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    && q.loadUnaligned(fromByteOffset: length &- 16, as: UInt64.self)
+                        == raw.loadUnaligned(fromByteOffset: length &- 16, as: UInt64.self)
+            }
+            return memcmp(q, raw, length) == 0
+        }
     }
 
     @usableFromInline

@@ -101,8 +101,9 @@ struct CSVBlockParser: BlockParser {
         var rejects: [RejectedRow] = []
         var rejectedRows: [Int: RejectedRow] = [:]
         var converters = (0..<slots).map { slot in
-            ColumnConverter(
-                type: types[slot], dictionary: !cardinality.isHigh(slot), decimal: dialect.decimalSeparator)
+            let hint = cardinality.hint(slot)
+            return ColumnConverter(
+                type: types[slot], dictionary: !hint.high, decimal: dialect.decimalSeparator, expected: hint.dictionary)
         }
         let end = start + block.count
         while tokenizer.p < end {
@@ -142,8 +143,9 @@ struct CSVBlockParser: BlockParser {
         var columns: [Column] = []
         columns.reserveCapacity(slots)
         for slot in 0..<slots {
+            let dictionary = converters[slot].dictionarySize
             let (column, plain) = converters[slot].finish(rows: index.rows)
-            if plain && !cardinality.isHigh(slot) { cardinality.markHigh(slot) }
+            cardinality.record(slot, plain: plain, dictionary: dictionary)
             columns.append(column)
         }
         var rowCount = index.rows
@@ -528,11 +530,18 @@ struct CSVBlockParser: BlockParser {
         private var bytes: [UInt8] = []
         private var offsets: [UInt32] = [0]
 
-        init(type: DataType, dictionary: Bool, decimal: UInt8) {
+        /// `expected`: the size of this column's dictionary in the block parsed before, so that
+        /// the encoder starts at about its final size instead of growing through every power of two.
+        init(type: DataType, dictionary: Bool, decimal: UInt8, expected: DictionarySize = DictionarySize()) {
             self.type = type
             self.decimal = decimal
             encoding = type == .string && dictionary
-            encoder = DictionaryBuilder(expected: 16)
+            encoder = DictionaryBuilder(expected: encoding ? max(16, expected.values) : 16, bytes: expected.bytes)
+        }
+
+        /// The size of the dictionary built so far (zero when not encoding).
+        var dictionarySize: DictionarySize {
+            encoding ? DictionarySize(values: encoder.count, bytes: encoder.dictionary.bytes.count) : DictionarySize()
         }
 
         /// Makes room for about `rows` rows in all.
@@ -767,21 +776,31 @@ struct CSVBlockParser: BlockParser {
     }
 }
 
-/// Columns seen to have too many distinct values for dictionary encoding, shared by the parser
-/// threads of one read so that later blocks skip the attempt.
+/// The number of distinct strings of a block's column and their bytes.
+struct DictionarySize: Sendable, Equatable {
+    var values = 0
+    var bytes = 0
+}
+
+/// What the blocks parsed so far saw of each column's strings, shared by the parser threads of one
+/// read: columns with too many distinct values for dictionary encoding (later blocks skip the
+/// attempt), and the size of the last dictionary (later blocks start their encoder at that size).
 final class CardinalityHints: @unchecked Sendable {
     private let lock = NSLock()
     private var high: Set<Int> = []
+    private var sizes: [Int: DictionarySize] = [:]
 
-    func isHigh(_ slot: Int) -> Bool {
+    func hint(_ slot: Int) -> (high: Bool, dictionary: DictionarySize) {
         lock.lock()
         defer { lock.unlock() }
-        return high.contains(slot)
+        return (high.contains(slot), sizes[slot] ?? DictionarySize())
     }
 
-    func markHigh(_ slot: Int) {
+    /// Records a finished block's column: `plain` when it had too many distinct values.
+    func record(_ slot: Int, plain: Bool, dictionary: DictionarySize) {
         lock.lock()
-        high.insert(slot)
+        if plain { high.insert(slot) }
+        if dictionary.values > 0 { sizes[slot] = dictionary }
         lock.unlock()
     }
 }

@@ -9,8 +9,10 @@ struct DictionaryBuilder {
     /// Whether any value so far is invalid UTF-8.
     private(set) var anyInvalid = false
 
-    init(expected: Int) {
-        interner = StringInterner(expected: expected)
+    /// Sized for about `expected` distinct values of `bytes` bytes in all.
+    init(expected: Int, bytes: Int = 0) {
+        interner = StringInterner(expected: expected, bytes: bytes)
+        invalid.reserveCapacity(expected)
     }
 
     var count: Int { interner.count }

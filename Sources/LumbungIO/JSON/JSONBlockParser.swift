@@ -208,6 +208,10 @@ struct JSONBlockWorker {
             if buffer.pointee.type == .string && buffer.pointee.dictionary == nil && rows > 0 {
                 config.state.noteStringBytesPerValue(columnGlobal.base[column], buffer.pointee.bytes.count / rows + 1)
             }
+            if let dictionary = buffer.pointee.dictionary {
+                config.state.noteDictionarySize(
+                    columnGlobal.base[column], DictionarySize(values: dictionary.count, bytes: dictionary.dictionary.bytes.count))
+            }
             columns.append(buffer.pointee.finish())
         }
         return ParsedBlock(
@@ -731,7 +735,8 @@ struct JSONBlockWorker {
             let settled = config.state.widen(global, toHold: valueType)
             buffer.pointee.settle(
                 settled, capacity: estimatedRows, dictionary: settled == .string && !config.state.isHighCardinality(global),
-                stringBytes: estimatedRows * config.state.stringBytesPerValue(global), pool: config.state.pool)
+                stringBytes: estimatedRows * config.state.stringBytesPerValue(global), pool: config.state.pool,
+                expected: config.state.dictionarySize(global))
             if store(buffer, kind, p, length, value) { return true }
             return misfit(column, kind, p, length, value, source: source)
         }
@@ -912,7 +917,8 @@ struct JSONBlockWorker {
             buffer.settle(
                 type, capacity: capacity + rows,
                 dictionary: type == .string && !config.state.isHighCardinality(registered.id),
-                stringBytes: (capacity + rows) * config.state.stringBytesPerValue(registered.id), pool: config.state.pool)
+                stringBytes: (capacity + rows) * config.state.stringBytesPerValue(registered.id), pool: config.state.pool,
+                expected: config.state.dictionarySize(registered.id))
         }
         buffers.append(buffer)
         nodes.base[Int(node)].column = Int32(index)

@@ -41,12 +41,13 @@ struct JSONColumnBuffer {
 
     /// Sets the type of a column that held only nulls so far; strings use a dictionary when `dictionary`.
     mutating func settle(
-        _ newType: DataType, capacity: Int, dictionary useDictionary: Bool, stringBytes: Int, pool: JSONMemoryPool
+        _ newType: DataType, capacity: Int, dictionary useDictionary: Bool, stringBytes: Int, pool: JSONMemoryPool,
+        expected: DictionarySize = DictionarySize()
     ) {
         type = newType
         if newType == .string {
             if useDictionary {
-                dictionary = StringInterner()
+                dictionary = StringInterner(expected: max(32, expected.values), bytes: expected.bytes)
                 codes.free()
                 codes = RawVec(pool: pool, capacity: capacity)
                 for _ in 0..<count { codes.append(0) }

@@ -87,6 +87,22 @@ final class JSONColumnState: @unchecked Sendable {
         lock.unlock()
     }
 
+    private var dictionarySizes: [Int: DictionarySize] = [:]
+
+    /// The size of column `id`'s dictionary in the last block that finished with one (later blocks
+    /// start their encoder at that size instead of growing through every power of two).
+    func dictionarySize(_ id: Int) -> DictionarySize {
+        lock.lock()
+        defer { lock.unlock() }
+        return dictionarySizes[id] ?? DictionarySize()
+    }
+
+    func noteDictionarySize(_ id: Int, _ size: DictionarySize) {
+        lock.lock()
+        dictionarySizes[id] = size
+        lock.unlock()
+    }
+
     /// Whether column `id` was seen with too many distinct strings for dictionary encoding (later
     /// blocks then skip the attempt).
     func isHighCardinality(_ id: Int) -> Bool {
