@@ -1,6 +1,7 @@
 import Foundation
 import LumbungCore
 import LumbungQuery
+import LumbungIO
 import Testing
 
 /// The binder, the optimizer and the runner, on small tables in memory and on the bundled
@@ -202,6 +203,52 @@ struct RunnerTests {
         #expect(join.explain.components(separatedBy: "filter during scan").count == 1)
         let split = try Self.runner().prepare("from kinerja | join pegawai on nip | where nilai > 1 | where umur > 3")
         #expect(split.explain.components(separatedBy: "filter during scan").count == 3)
+    }
+
+    @Test("sort and take over a file cut each block to its top rows during the scan, not over a derived key")
+    func topKPushdown() throws {
+        let path = Self.repository.appendingPathComponent("sample-data/layanan.csv.gz").path
+        let catalog = Catalog()
+        catalog.register("layanan", path: path)
+        let runner = QueryRunner(catalog: catalog, options: QueryOptions(threads: 2))
+        let query = "from layanan | sort -durasi_hari_kerja, id_permohonan | take 10"
+        #expect(try runner.prepare(query).explain.contains("top 10 of each block during scan: -durasi_hari_kerja, id_permohonan"))
+        let derived = "from layanan | derive d = durasi_hari_kerja * 2 | sort d | take 10"
+        #expect(!(try runner.prepare(derived).explain.contains("of each block during scan")))
+        var plain = runner
+        plain.options.topKPushdown = false
+        #expect(!(try plain.prepare(query).explain.contains("of each block during scan")))
+        let pushed = try runner.run(query)
+        #expect(pushed.table.rowCount == 10)
+        #expect(pushed.table.rows() == (try plain.run(query)).table.rows())
+    }
+
+    @Test("a sort column that widens after blocks were cut makes the read start again without cutting")
+    func topKPushdownAfterWidening() throws {
+        // Column k holds integers for the first 80 KB (the probe and the first blocks read it as
+        // int64), then text: the column ends as strings, whose order differs from the numbers'.
+        var lines = ["id,k"]
+        var values: [String] = []
+        for row in 0..<9_000 {
+            let value = row == 8_500 ? "x7" : String((row * 7_919) % 10_007)
+            values.append(value)
+            lines.append("r\(row),\(value)")
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("topk-widen-\(UUID().uuidString).csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var options = ReadOptions()
+        options.blockSize = 4096
+        options.writeRejects = false
+        let catalog = Catalog(defaultOptions: options)
+        catalog.register("f", path: url.path, options: options)
+        let runner = QueryRunner(catalog: catalog, options: QueryOptions(threads: 2))
+        let query = "from f | sort k | take 5 | select k"
+        #expect(try runner.prepare(query).explain.contains("top 5 of each block during scan"))
+        let result = try runner.run(query)
+        // Byte order of the texts, ties (none here) in file order.
+        let expected = values.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.prefix(5)
+        #expect(result.table.rows() == expected.map { [Value.string($0)] })
     }
 
     @Test("a query that uses 3 of the sample's columns reads only those 3")

@@ -7,20 +7,9 @@ import LumbungEngine
 /// filter never moves below `take`, `distinct` or an aggregate over non-key columns.
 enum PredicatePushdown {
     static func apply(_ plan: LogicalPlan) -> LogicalPlan {
-        switch plan {
-        case .scan: return plan
-        case .filter(let input, let filter):
-            let optimized = apply(input)
-            return sink(filter, into: optimized) ?? .filter(optimized, filter)
-        case .derive(let input, let assignments): return .derive(apply(input), assignments)
-        case .project(let input, let outputs): return .project(apply(input), outputs)
-        case .aggregate(let input, let keys, let aggregates): return .aggregate(apply(input), keys: keys, aggregates: aggregates)
-        case .join(let left, let right, let join): return .join(apply(left), apply(right), join)
-        case .sort(let input, let keys): return .sort(apply(input), keys)
-        case .topK(let input, let keys, let count): return .topK(apply(input), keys, count)
-        case .limit(let input, let count): return .limit(apply(input), count)
-        case .distinct(let input, let columns): return .distinct(apply(input), columns)
-        }
+        guard case .filter(let input, let filter) = plan else { return plan.mapInputs(apply) }
+        let optimized = apply(input)
+        return sink(filter, into: optimized) ?? .filter(optimized, filter)
     }
 
     /// `plan` with `filter` placed inside it, or nil when it must stay above.

@@ -26,6 +26,15 @@ struct ScanNode: Sendable {
     /// Columns to read, in file order (`nil`: all) — set by projection pushdown.
     var columns: [String]?
     var filters: [FilterNode]
+    /// Set by `TopKPushdown` when a `sort … | take N` reads this scan directly: each block keeps
+    /// only its first N rows in that order (after the filters) as the file is read.
+    var topK: ScanTopK? = nil
+}
+
+/// The top-k a scan applies to each block it reads.
+struct ScanTopK: Sendable {
+    var keys: [SortKey]
+    var count: Int
 }
 
 /// A `where` condition, lowered, with what the warnings need to know about it.
@@ -66,6 +75,22 @@ indirect enum LogicalPlan: Sendable {
     case topK(LogicalPlan, [SortKey], Int)
     case limit(LogicalPlan, Int)
     case distinct(LogicalPlan, [String])
+
+    /// This operation over its inputs rewritten by `transform` (a scan is returned as it is).
+    func mapInputs(_ transform: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
+        switch self {
+        case .scan: return self
+        case .filter(let input, let filter): return .filter(transform(input), filter)
+        case .derive(let input, let assignments): return .derive(transform(input), assignments)
+        case .project(let input, let outputs): return .project(transform(input), outputs)
+        case .aggregate(let input, let keys, let aggregates): return .aggregate(transform(input), keys: keys, aggregates: aggregates)
+        case .join(let left, let right, let join): return .join(transform(left), transform(right), join)
+        case .sort(let input, let keys): return .sort(transform(input), keys)
+        case .topK(let input, let keys, let count): return .topK(transform(input), keys, count)
+        case .limit(let input, let count): return .limit(transform(input), count)
+        case .distinct(let input, let columns): return .distinct(transform(input), columns)
+        }
+    }
 
     /// The operations this one reads from (left before right for a join).
     var inputs: [LogicalPlan] {

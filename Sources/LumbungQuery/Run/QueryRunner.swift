@@ -14,6 +14,9 @@ public struct QueryOptions: Sendable {
     public var projectionPushdown = true
     /// Run `where` conditions as early as possible, on the rows as they are scanned.
     public var predicatePushdown = true
+    /// `sort … | take N` straight over a file keeps only each block's first N rows as it is read
+    /// (memory for N rows per block instead of the whole file).
+    public var topKPushdown = true
 
     public init(threads: Int? = nil, memoryBudget: Int? = nil) {
         self.threads = threads
@@ -112,6 +115,7 @@ public struct QueryRunner: Sendable {
         var optimized = plan
         if options.predicatePushdown { optimized = PredicatePushdown.apply(optimized) }
         if options.projectionPushdown { optimized = ProjectionPushdown.apply(optimized) }
+        if options.topKPushdown { optimized = TopKPushdown.apply(optimized) }
         var prepared = PreparedQuery(plan: optimized, warnings: Self.ordered(diagnostics))
         prepared.overflowSites = binder.overflowSites
         Self.collect(optimized, into: &prepared)
@@ -200,6 +204,44 @@ public struct QueryRunner: Sendable {
         }
     }
 
+    /// Cuts each block to its first `topK.count` rows in the top-k's order, after `filter` (which
+    /// may keep a block whole: then so does this). A block whose sort columns do not have the
+    /// probed types (a type that widened since) is kept whole too.
+    static func topKFilter(
+        _ topK: ScanTopK, schema: Schema, after filter: (@Sendable ([String], Chunk) -> Chunk?)?
+    ) -> @Sendable ([String], Chunk) -> Chunk? {
+        let keyTypes: [(String, DataType)] = topK.keys.compactMap { key in
+            guard case .column(let name) = key.expr, let index = schema.index(of: name) else { return nil }
+            return (name, schema.fields[index].type)
+        }
+        let op = TopKOperator(topK.keys, count: topK.count)
+        return { names, chunk in
+            var rows = chunk
+            if let filter {
+                guard let kept = filter(names, chunk) else { return nil }
+                rows = kept
+            }
+            let unchanged: Chunk? = filter == nil ? nil : rows
+            guard rows.count > topK.count, keyTypes.count == topK.keys.count else { return unchanged }
+            for (name, type) in keyTypes {
+                guard let index = names.firstIndex(of: name), rows.columns[index].type == type else { return unchanged }
+            }
+            let table = Table(schema: Schema(zip(names, rows.columns).map { Field(name: $0, type: $1.type) }), chunks: [rows])
+            guard let top = try? op.execute(table, context: ExecutionContext(threadCount: 1)), top.chunks.count == 1
+            else { return unchanged }
+            return top.chunks[0]
+        }
+    }
+
+    /// Whether the read table's sort columns still have the types the blocks were cut under.
+    static func keysKeptTypes(_ topK: ScanTopK, schema: Schema, in read: Schema) -> Bool {
+        topK.keys.allSatisfy { key in
+            guard case .column(let name) = key.expr, let probed = schema.index(of: name), let final = read.index(of: name)
+            else { return false }
+            return schema.fields[probed].type == read.fields[final].type
+        }
+    }
+
     /// Reads every scan's columns, several files at once.
     private func read(_ scans: [ScanNode], scanNulls: NullCounts) throws -> [Read] {
         // Every file gets every parser thread: files differ in size, and a small one finishing
@@ -212,9 +254,11 @@ public struct QueryRunner: Sendable {
             options.columns = scan.columns
             options.threads = threads
             if !scan.filters.isEmpty { options.rowFilter = Self.rowFilter(scan.filters, nulls: scanNulls) }
+            if let topK = scan.topK { options.rowFilter = Self.topKFilter(topK, schema: scan.schema, after: options.rowFilter) }
             files.append((path, options))
         }
         var fileResults = TableReader.read(files).makeIterator()
+        var fileIndex = 0
         return try scans.map { scan in
             let path: String
             switch scan.location {
@@ -223,7 +267,16 @@ public struct QueryRunner: Sendable {
                             decompressedBytes: 0)
             case .file(let file): path = file
             }
-            let result = try fileResults.next()!.get()
+            var result = try fileResults.next()!.get()
+            if let topK = scan.topK, !Self.keysKeptTypes(topK, schema: scan.schema, in: result.table.schema) {
+                // A sort column widened after some blocks were cut to their top rows under its
+                // earlier type (int to string would reorder them): read the file again without
+                // cutting. Rare: the probe's types held for the first 2 MiB of the file.
+                var options = files[fileIndex].options
+                options.rowFilter = scan.filters.isEmpty ? nil : Self.rowFilter(scan.filters, nulls: NullCounts())
+                result = try TableReader.read(path: path, options: options)
+            }
+            fileIndex += 1
             var warnings = result.warnings.map { "\(path): \($0)" }
             if !result.rejects.isEmpty {
                 let target = result.rejectsPath.map { "; they are in \($0)" } ?? ""
