@@ -223,6 +223,31 @@ struct RunnerTests {
         #expect(pushed.table.rows() == (try plain.run(query)).table.rows())
     }
 
+    @Test("take straight over a file stops the read early, with the rows a whole read gives")
+    func takePushdown() throws {
+        let path = Self.repository.appendingPathComponent("sample-data/layanan.csv.gz").path
+        var options = ReadOptions()
+        options.blockSize = 4096
+        options.writeRejects = false
+        let catalog = Catalog(defaultOptions: options)
+        catalog.register("layanan", path: path, options: options)
+        let runner = QueryRunner(catalog: catalog, options: QueryOptions(threads: 2))
+        var whole = runner
+        whole.options.takePushdown = false
+        for query in ["from layanan | take 25", "from layanan | where kanal == \"web\" and durasi_hari_kerja > 3 | take 40 | select id_permohonan, durasi_hari_kerja"] {
+            #expect(try runner.prepare(query).explain.contains("reading stops after the first"))
+            let stopped = try runner.run(query)
+            let all = try whole.run(query)
+            #expect(stopped.table.rows() == all.table.rows(), "\(query)")
+            #expect(stopped.table.rowCount == (query.contains("40") ? 40 : 25))
+            #expect(stopped.stats.scans.first?.stoppedEarly == true)
+            #expect(all.stats.scans.first?.stoppedEarly == false)
+            #expect((stopped.stats.scans.first?.rows ?? .max) < (all.stats.scans.first?.rows ?? 0))
+        }
+        // Not below a derive or a sort: those need every row (the sort is a top-k instead).
+        #expect(!(try runner.prepare("from layanan | sort kanal | take 5").explain.contains("reading stops")))
+    }
+
     @Test("a sort column that widens after blocks were cut makes the read start again without cutting")
     func topKPushdownAfterWidening() throws {
         // Column k holds integers for the first 80 KB (the probe and the first blocks read it as

@@ -79,7 +79,8 @@ struct QuerySession {
         lines.append("read    \(seconds(stats.readSeconds)) — \(Number.grouped(stats.rowsRead)) rows, "
             + "\(Number.bytes(stats.compressedBytesRead)) compressed, \(Number.bytes(stats.decompressedBytesRead)) inflated")
         for scan in stats.scans {
-            lines.append("  \(scan.name): \(scan.columnsRead) of \(scan.columns) columns, \(Number.grouped(scan.rows)) rows")
+            let stopped = scan.stoppedEarly ? " (stopped there: the query takes only the first rows)" : ""
+            lines.append("  \(scan.name): \(scan.columnsRead) of \(scan.columns) columns, \(Number.grouped(scan.rows)) rows\(stopped)")
         }
         lines.append("execute \(seconds(stats.executeSeconds)) — \(Number.grouped(rows)) rows out")
         lines.append("peak memory \(Number.bytes(Int64(stats.peakMemoryBytes))) (engine-tracked: tables read and operator state)")

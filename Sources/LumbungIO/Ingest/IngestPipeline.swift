@@ -15,6 +15,10 @@ public struct ParsedBlock: Sendable {
     public var warnings: [String]
     /// Rows the read's `rowFilter` removed from this block (they count as read, not as rejected).
     public var filteredRows = 0
+    /// Rows of `chunk` known to pass the read's `rowFilter` (all of them without one; none when
+    /// the filter kept the block whole because it could not decide): what counts toward
+    /// `ReadOptions.rowLimit`.
+    var rowsPassing: Int?
 
     public init(names: [String], chunk: Chunk, rejects: [RejectedRow], lines: Int, warnings: [String] = []) {
         self.names = names
@@ -46,6 +50,8 @@ enum IngestPipeline {
         var blocks: [ParsedBlock]
         /// Absolute line of each block's first line.
         var firstLines: [Int]
+        /// The read stopped at `ReadOptions.rowLimit` before the end of the input.
+        var stoppedAtLimit = false
     }
 
     static func run(
@@ -64,6 +70,7 @@ enum IngestPipeline {
         var blockStartOffset = prefixOffset
         var capacity = max(options.blockSize, 1 << 12)
         var producerError: Error?
+        var stoppedAtLimit = false
         // Reusing block buffers keeps page faults off the inflater thread, which sets the pace.
         let pool = BufferPool(standardSize: capacity, keep: threads + 3)
         defer { pool.drain() }
@@ -115,18 +122,25 @@ enum IngestPipeline {
                 queue.async {
                     var parsed = parser.parse(UnsafeRawBufferPointer(rebasing: owned.buffer[0..<recordBytes]), isLast: isLast)
                     pool.give(owned.buffer)
-                    if let filter = options.rowFilter, parsed.chunk.count > 0,
-                       let kept = filter(parsed.names, parsed.chunk) {
-                        parsed.filteredRows = parsed.chunk.count - kept.count
-                        parsed.chunk = kept.count > 0 ? kept : Chunk(
-                            columns: parsed.chunk.columns.map { $0.filtered([Bool](repeating: false, count: $0.count)) },
-                            count: 0)
+                    if let filter = options.rowFilter, parsed.chunk.count > 0 {
+                        if let kept = filter(parsed.names, parsed.chunk) {
+                            parsed.filteredRows = parsed.chunk.count - kept.count
+                            parsed.chunk = kept.count > 0 ? kept : Chunk(
+                                columns: parsed.chunk.columns.map { $0.filtered([Bool](repeating: false, count: $0.count)) },
+                                count: 0)
+                        } else {
+                            parsed.rowsPassing = 0
+                        }
                     }
                     results.store(index: index, block: parsed, offset: offset)
                     inFlight.signal()
                     group.leave()
                 }
                 if results.shouldStop(maxRatio: options.maxRejectRatio) { break produce }
+                if let limit = options.rowLimit, !atEnd, results.passingRows >= limit {
+                    stoppedAtLimit = true
+                    break produce
+                }
                 capacity = max(options.blockSize, 1 << 12)
             } catch {
                 pool.give(buffer)
@@ -164,7 +178,7 @@ enum IngestPipeline {
             }
             fixed.append(block)
         }
-        return Output(blocks: fixed, firstLines: firstLines)
+        return Output(blocks: fixed, firstLines: firstLines, stoppedAtLimit: stoppedAtLimit)
     }
 }
 
@@ -174,13 +188,26 @@ private final class ResultStore: @unchecked Sendable {
     private var entries: [Int: (block: ParsedBlock, offset: Int64)] = [:]
     private var rows = 0
     private var rejected = 0
+    /// Rows known to pass the read's filter in the blocks parsed so far.
+    private var passing = 0
 
     func store(index: Int, block: ParsedBlock, offset: Int64) {
         lock.lock()
         entries[index] = (block, offset)
         rows += block.chunk.count + block.filteredRows
         rejected += block.rejects.count
+        passing += block.rowsPassing ?? block.chunk.count
         lock.unlock()
+    }
+
+    /// Rows known to pass the read's filter in the blocks parsed so far. Blocks are handed out in
+    /// file order and the read waits for every block handed out, so once this reaches a row
+    /// limit, the blocks the read returns hold the first rows that pass, however the parser
+    /// threads finished.
+    var passingRows: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return passing
     }
 
     /// Stop early when rejects already exceed the allowed share over a meaningful number of rows.

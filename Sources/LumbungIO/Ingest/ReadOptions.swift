@@ -48,6 +48,11 @@ public struct ReadOptions: Sendable {
     /// returns the rows to keep, or nil to keep them all (predicate pushdown: rows a query's
     /// `where` drops are never assembled). Filtered rows count as read for the reject threshold.
     public var rowFilter: (@Sendable (_ names: [String], _ chunk: Chunk) -> Chunk?)?
+    /// Stop reading once this many rows, in file order and after `rowFilter`, are parsed (a
+    /// query's `take N` straight over a file): later blocks are not inflated or parsed. The
+    /// table then holds at least these rows (whole blocks), with the types those blocks needed;
+    /// rows rejected further on are not seen.
+    public var rowLimit: Int?
     /// Called from the inflater thread with (compressed bytes consumed, compressed file size).
     public var progress: (@Sendable (Int64, Int64) -> Void)?
 

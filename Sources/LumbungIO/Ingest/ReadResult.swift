@@ -15,6 +15,7 @@ public struct ReadResult: Sendable {
     public var rejects: [RejectedRow]
     public var rejectsPath: String?
     public var warnings: [String]
+    /// The file's size, or the compressed bytes consumed when the read stopped at its row limit.
     public var compressedBytes: Int64
     public var decompressedBytes: Int64
     public var gzipMembers: Int
@@ -22,4 +23,6 @@ public struct ReadResult: Sendable {
     public var seconds: Double
     /// Rows read but left out by `ReadOptions.rowFilter`.
     public var filteredRows = 0
+    /// The read stopped at `ReadOptions.rowLimit` before the end of the file.
+    public var stoppedAtLimit = false
 }

@@ -138,6 +138,9 @@ enum JSONReader {
             compressedBytes: reader.fileSize, decompressedBytes: reader.decompressedBytes, gzipMembers: reader.members,
             seconds: 0)
         result.filteredRows = filtered
+        result.stoppedAtLimit = output.stoppedAtLimit
+        // A read that stopped early counts the compressed bytes it consumed, not the file's size.
+        if output.stoppedAtLimit { result.compressedBytes = reader.compressedOffset }
         return result
     }
 

@@ -26,9 +26,12 @@ struct ScanNode: Sendable {
     /// Columns to read, in file order (`nil`: all) — set by projection pushdown.
     var columns: [String]?
     var filters: [FilterNode]
-    /// Set by `TopKPushdown` when a `sort … | take N` reads this scan directly: each block keeps
+    /// Set by `LimitPushdown` when a `sort … | take N` reads this scan directly: each block keeps
     /// only its first N rows in that order (after the filters) as the file is read.
     var topK: ScanTopK? = nil
+    /// Set by `LimitPushdown` when a `take N` reads this scan directly: reading stops once the
+    /// first N rows (after the filters) are parsed.
+    var limit: Int? = nil
 }
 
 /// The top-k a scan applies to each block it reads.

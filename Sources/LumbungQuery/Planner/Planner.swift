@@ -70,6 +70,9 @@ enum Planner {
                 for filter in scan.filters {
                     line(depth + 1, "filter during scan: \(filter.predicate)")
                 }
+                if let limit = scan.limit {
+                    line(depth + 1, "reading stops after the first \(limit) rows")
+                }
                 if let topK = scan.topK {
                     line(depth + 1, "top \(topK.count) of each block during scan: \(topK.keys.map(\.description).joined(separator: ", "))")
                 }

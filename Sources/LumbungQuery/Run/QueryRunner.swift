@@ -17,6 +17,9 @@ public struct QueryOptions: Sendable {
     /// `sort … | take N` straight over a file keeps only each block's first N rows as it is read
     /// (memory for N rows per block instead of the whole file).
     public var topKPushdown = true
+    /// `take N` straight over a file stops reading once the first N rows are parsed. The columns
+    /// then have the types of the rows read, and rows rejected further on are not seen.
+    public var takePushdown = true
 
     public init(threads: Int? = nil, memoryBudget: Int? = nil) {
         self.threads = threads
@@ -45,8 +48,9 @@ public struct QueryStats: Sendable {
     public var rowsRead = 0
     public var compressedBytesRead: Int64 = 0
     public var decompressedBytesRead: Int64 = 0
-    /// Per scan: source name, columns read, columns in the source, rows.
-    public var scans: [(name: String, columnsRead: Int, columns: Int, rows: Int)] = []
+    /// Per scan: source name, columns read, columns in the source, rows, and whether the read
+    /// stopped before the end of the file (a `take N` straight over it).
+    public var scans: [(name: String, columnsRead: Int, columns: Int, rows: Int, stoppedEarly: Bool)] = []
     public var operators: [OperatorProfile] = []
 }
 
@@ -115,7 +119,7 @@ public struct QueryRunner: Sendable {
         var optimized = plan
         if options.predicatePushdown { optimized = PredicatePushdown.apply(optimized) }
         if options.projectionPushdown { optimized = ProjectionPushdown.apply(optimized) }
-        if options.topKPushdown { optimized = TopKPushdown.apply(optimized) }
+        optimized = LimitPushdown.apply(optimized, take: options.takePushdown, topK: options.topKPushdown)
         var prepared = PreparedQuery(plan: optimized, warnings: Self.ordered(diagnostics))
         prepared.overflowSites = binder.overflowSites
         Self.collect(optimized, into: &prepared)
@@ -145,7 +149,8 @@ public struct QueryRunner: Sendable {
             stats.rowsRead += read.table.rowCount + read.filteredRows
             stats.compressedBytesRead += read.compressedBytes
             stats.decompressedBytesRead += read.decompressedBytes
-            stats.scans.append((scan.name, read.table.schema.count, scan.schema.count, read.table.rowCount + read.filteredRows))
+            stats.scans.append((scan.name, read.table.schema.count, scan.schema.count, read.table.rowCount + read.filteredRows,
+                                read.stoppedEarly))
             readWarnings += read.warnings
         }
         // Which columns of each scan-time condition held nulls, so a nulls warning names only those.
@@ -175,6 +180,7 @@ public struct QueryRunner: Sendable {
         var compressedBytes: Int64
         var decompressedBytes: Int64
         var filteredRows = 0
+        var stoppedEarly = false
     }
 
     /// Runs a scan's conditions on each block of rows as the reader parses it, so rows a `where`
@@ -255,6 +261,7 @@ public struct QueryRunner: Sendable {
             options.threads = threads
             if !scan.filters.isEmpty { options.rowFilter = Self.rowFilter(scan.filters, nulls: scanNulls) }
             if let topK = scan.topK { options.rowFilter = Self.topKFilter(topK, schema: scan.schema, after: options.rowFilter) }
+            options.rowLimit = scan.limit
             files.append((path, options))
         }
         var fileResults = TableReader.read(files).makeIterator()
@@ -283,7 +290,8 @@ public struct QueryRunner: Sendable {
                 warnings.append("\(path): \(result.rejects.count) row(s) were rejected and left out\(target)")
             }
             return Read(table: result.table, warnings: warnings, compressedBytes: result.compressedBytes,
-                        decompressedBytes: result.decompressedBytes, filteredRows: result.filteredRows)
+                        decompressedBytes: result.decompressedBytes, filteredRows: result.filteredRows,
+                        stoppedEarly: result.stoppedAtLimit)
         }
     }
 
