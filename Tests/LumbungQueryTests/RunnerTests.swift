@@ -223,9 +223,10 @@ struct RunnerTests {
         #expect(pushed.table.rows() == (try plain.run(query)).table.rows())
     }
 
-    @Test("take straight over a file stops the read early, with the rows a whole read gives")
-    func takePushdown() throws {
-        let path = Self.repository.appendingPathComponent("sample-data/layanan.csv.gz").path
+    @Test("take straight over a file stops the read early, with the rows a whole read gives",
+          arguments: ["layanan.csv.gz", "layanan.ndjson.gz"])
+    func takePushdown(file: String) throws {
+        let path = Self.repository.appendingPathComponent("sample-data/\(file)").path
         var options = ReadOptions()
         options.blockSize = 4096
         options.writeRejects = false
