@@ -719,7 +719,7 @@ struct CSVBlockParser: BlockParser {
                             if Self.isNullString(p, length, quoted) {
                                 nulls &+= 1
                             } else {
-                                (out! + used).update(from: p, count: length)
+                                SWAR.copy(out! + used, p, length)
                                 if let bad = UTF8Validation.firstInvalid(p, length) { invalid.append((row, bad)) }
                                 used &+= length
                                 w[row >> 6] |= 1 << UInt64(row & 63)

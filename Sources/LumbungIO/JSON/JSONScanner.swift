@@ -84,7 +84,7 @@ extension RawVec where T == UInt8 {
     @inline(__always)
     mutating func append(_ p: UnsafePointer<UInt8>, _ length: Int) {
         reserve(length)
-        (base + count).update(from: p, count: length)
+        SWAR.copy(base + count, p, length)
         count &+= length
     }
 }
