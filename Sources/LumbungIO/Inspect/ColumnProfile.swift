@@ -104,14 +104,25 @@ struct HyperLogLog: Sendable {
         case .date(let values):
             addFixed(values, validity, salt: 0x99) { UInt64(bitPattern: Int64($0)) }
         case .string(let strings):
-            for index in 0..<strings.count where validity?[index] ?? true {
-                add(hash: strings.withBytes(at: index) { ByteHash.hash($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) })
-            }
+            addStrings(strings) { validity?[$0] ?? true }
         case .dictionary(let codes, let dictionary):
             var used = [Bool](repeating: false, count: dictionary.count)
             for index in codes.indices where validity?[index] ?? true { used[Int(codes[index])] = true }
-            for code in 0..<dictionary.count where used[code] {
-                add(hash: dictionary.withBytes(at: code) { ByteHash.hash($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) })
+            addStrings(dictionary) { used[$0] }
+        }
+    }
+
+    /// Adds the strings of `strings` whose index passes `include`, hashing straight from its byte
+    /// buffer (one buffer access for the whole array, not a closure call per value).
+    @inline(__always)
+    private mutating func addStrings(_ strings: StringArray, _ include: (Int) -> Bool) {
+        strings.bytes.withUnsafeBytes { bytes in
+            strings.offsets.withUnsafeBufferPointer { offsets in
+                let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                for index in 0..<(offsets.count - 1) where include(index) {
+                    let start = Int(offsets[index])
+                    add(hash: ByteHash.hash(base + start, Int(offsets[index + 1]) &- start))
+                }
             }
         }
     }
