@@ -20,11 +20,12 @@ enum LimitPushdown {
         case .topK(.scan(var scan), let keys, let count) where topK:
             guard case .file = scan.location, count > 0, !keys.isEmpty else { return plan }
             let read = Set(scan.columns ?? scan.schema.names)
-            let plain = keys.allSatisfy { key in
-                if case .column(let name) = key.expr { return read.contains(name) && scan.schema.index(of: name) != nil }
-                return false
+            let columns = keys.compactMap { key -> Field? in
+                guard case .column(let name) = key.expr, read.contains(name), let index = scan.schema.index(of: name)
+                else { return nil }
+                return scan.schema.fields[index]
             }
-            if plain { scan.topK = ScanTopK(keys: keys, count: count) }
+            if columns.count == keys.count { scan.topK = ScanTopK(keys: keys, count: count, columns: columns) }
             return .topK(.scan(scan), keys, count)
         default:
             return plan.mapInputs { apply($0, take: take, topK: topK) }

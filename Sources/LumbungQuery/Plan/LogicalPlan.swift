@@ -38,6 +38,8 @@ struct ScanNode: Sendable {
 struct ScanTopK: Sendable {
     var keys: [SortKey]
     var count: Int
+    /// The column of each key, with its type as probed: the type the blocks are cut under.
+    var columns: [Field]
 }
 
 /// A `where` condition, lowered, with what the warnings need to know about it.

@@ -214,12 +214,8 @@ public struct QueryRunner: Sendable {
     /// may keep a block whole: then so does this). A block whose sort columns do not have the
     /// probed types (a type that widened since) is kept whole too.
     static func topKFilter(
-        _ topK: ScanTopK, schema: Schema, after filter: (@Sendable ([String], Chunk) -> Chunk?)?
+        _ topK: ScanTopK, after filter: (@Sendable ([String], Chunk) -> Chunk?)?
     ) -> @Sendable ([String], Chunk) -> Chunk? {
-        let keyTypes: [(String, DataType)] = topK.keys.compactMap { key in
-            guard case .column(let name) = key.expr, let index = schema.index(of: name) else { return nil }
-            return (name, schema.fields[index].type)
-        }
         let op = TopKOperator(topK.keys, count: topK.count)
         return { names, chunk in
             var rows = chunk
@@ -228,9 +224,9 @@ public struct QueryRunner: Sendable {
                 rows = kept
             }
             let unchanged: Chunk? = filter == nil ? nil : rows
-            guard rows.count > topK.count, keyTypes.count == topK.keys.count else { return unchanged }
-            for (name, type) in keyTypes {
-                guard let index = names.firstIndex(of: name), rows.columns[index].type == type else { return unchanged }
+            guard rows.count > topK.count else { return unchanged }
+            for column in topK.columns {
+                guard let index = names.firstIndex(of: column.name), rows.columns[index].type == column.type else { return unchanged }
             }
             let table = Table(schema: Schema(zip(names, rows.columns).map { Field(name: $0, type: $1.type) }), chunks: [rows])
             guard let top = try? op.execute(table, context: ExecutionContext(threadCount: 1)), top.chunks.count == 1
@@ -240,12 +236,16 @@ public struct QueryRunner: Sendable {
     }
 
     /// Whether the read table's sort columns still have the types the blocks were cut under.
-    static func keysKeptTypes(_ topK: ScanTopK, schema: Schema, in read: Schema) -> Bool {
-        topK.keys.allSatisfy { key in
-            guard case .column(let name) = key.expr, let probed = schema.index(of: name), let final = read.index(of: name)
-            else { return false }
-            return schema.fields[probed].type == read.fields[final].type
+    static func keysKeptTypes(_ topK: ScanTopK, in read: Schema) -> Bool {
+        topK.columns.allSatisfy { column in
+            guard let index = read.index(of: column.name) else { return false }
+            return read.fields[index].type == column.type
         }
+    }
+
+    /// The scan's `where` conditions as a per-block filter for the reader, or nil without any.
+    static func scanFilter(_ scan: ScanNode, nulls: NullCounts) -> (@Sendable ([String], Chunk) -> Chunk?)? {
+        scan.filters.isEmpty ? nil : rowFilter(scan.filters, nulls: nulls)
     }
 
     /// Reads every scan's columns, several files at once.
@@ -259,8 +259,8 @@ public struct QueryRunner: Sendable {
             var options = catalog.options(for: scan.name, location: scan.location)
             options.columns = scan.columns
             options.threads = threads
-            if !scan.filters.isEmpty { options.rowFilter = Self.rowFilter(scan.filters, nulls: scanNulls) }
-            if let topK = scan.topK { options.rowFilter = Self.topKFilter(topK, schema: scan.schema, after: options.rowFilter) }
+            options.rowFilter = Self.scanFilter(scan, nulls: scanNulls)
+            if let topK = scan.topK { options.rowFilter = Self.topKFilter(topK, after: options.rowFilter) }
             options.rowLimit = scan.limit
             files.append((path, options))
         }
@@ -275,12 +275,12 @@ public struct QueryRunner: Sendable {
             case .file(let file): path = file
             }
             var result = try fileResults.next()!.get()
-            if let topK = scan.topK, !Self.keysKeptTypes(topK, schema: scan.schema, in: result.table.schema) {
+            if let topK = scan.topK, !Self.keysKeptTypes(topK, in: result.table.schema) {
                 // A sort column widened after some blocks were cut to their top rows under its
                 // earlier type (int to string would reorder them): read the file again without
                 // cutting. Rare: the probe's types held for the first 2 MiB of the file.
                 var options = files[fileIndex].options
-                options.rowFilter = scan.filters.isEmpty ? nil : Self.rowFilter(scan.filters, nulls: NullCounts())
+                options.rowFilter = Self.scanFilter(scan, nulls: NullCounts())
                 result = try TableReader.read(path: path, options: options)
             }
             fileIndex += 1
