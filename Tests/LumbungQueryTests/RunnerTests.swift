@@ -43,6 +43,17 @@ struct RunnerTests {
         return QueryRunner(catalog: catalog, options: QueryOptions(threads: threads))
     }
 
+    /// A runner over one file registered as `name`, read without a rejects file, in blocks of
+    /// `blockSize` bytes (`nil`: the reader's default).
+    static func fileRunner(_ name: String, path: String, blockSize: Int? = nil, threads: Int = 2) -> QueryRunner {
+        var options = ReadOptions()
+        options.writeRejects = false
+        if let blockSize { options.blockSize = blockSize }
+        let catalog = Catalog(defaultOptions: options)
+        catalog.register(name, path: path, options: options)
+        return QueryRunner(catalog: catalog, options: QueryOptions(threads: threads))
+    }
+
     static func errors(_ query: String, parameters: [String: String] = [:]) -> [Diagnostic] {
         do {
             _ = try runner().prepare(query, parameters: parameters)
@@ -207,10 +218,7 @@ struct RunnerTests {
 
     @Test("sort and take over a file cut each block to its top rows during the scan, not over a derived key")
     func topKPushdown() throws {
-        let path = Self.repository.appendingPathComponent("sample-data/layanan.csv.gz").path
-        let catalog = Catalog()
-        catalog.register("layanan", path: path)
-        let runner = QueryRunner(catalog: catalog, options: QueryOptions(threads: 2))
+        let runner = Self.fileRunner("layanan", path: Self.repository.appendingPathComponent("sample-data/layanan.csv.gz").path)
         let query = "from layanan | sort -durasi_hari_kerja, id_permohonan | take 10"
         #expect(try runner.prepare(query).explain.contains("top 10 of each block during scan: -durasi_hari_kerja, id_permohonan"))
         let derived = "from layanan | derive d = durasi_hari_kerja * 2 | sort d | take 10"
@@ -226,13 +234,8 @@ struct RunnerTests {
     @Test("take straight over a file stops the read early, with the rows a whole read gives",
           arguments: ["layanan.csv.gz", "layanan.ndjson.gz"])
     func takePushdown(file: String) throws {
-        let path = Self.repository.appendingPathComponent("sample-data/\(file)").path
-        var options = ReadOptions()
-        options.blockSize = 4096
-        options.writeRejects = false
-        let catalog = Catalog(defaultOptions: options)
-        catalog.register("layanan", path: path, options: options)
-        let runner = QueryRunner(catalog: catalog, options: QueryOptions(threads: 2))
+        let runner = Self.fileRunner(
+            "layanan", path: Self.repository.appendingPathComponent("sample-data/\(file)").path, blockSize: 4096)
         var whole = runner
         whole.options.takePushdown = false
         for query in ["from layanan | take 25", "from layanan | where kanal == \"web\" and durasi_hari_kerja > 3 | take 40 | select id_permohonan, durasi_hari_kerja"] {
@@ -263,12 +266,7 @@ struct RunnerTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("topk-widen-\(UUID().uuidString).csv")
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
-        var options = ReadOptions()
-        options.blockSize = 4096
-        options.writeRejects = false
-        let catalog = Catalog(defaultOptions: options)
-        catalog.register("f", path: url.path, options: options)
-        let runner = QueryRunner(catalog: catalog, options: QueryOptions(threads: 2))
+        let runner = Self.fileRunner("f", path: url.path, blockSize: 4096)
         let query = "from f | sort k | take 5 | select k"
         #expect(try runner.prepare(query).explain.contains("top 5 of each block during scan"))
         let result = try runner.run(query)
@@ -279,10 +277,7 @@ struct RunnerTests {
 
     @Test("a query that uses 3 of the sample's columns reads only those 3")
     func projectionPushdownOnFile() throws {
-        let path = Self.repository.appendingPathComponent("sample-data/layanan.csv.gz").path
-        let catalog = Catalog()
-        catalog.register("layanan", path: path)
-        let runner = QueryRunner(catalog: catalog, options: QueryOptions(threads: 2))
+        let runner = Self.fileRunner("layanan", path: Self.repository.appendingPathComponent("sample-data/layanan.csv.gz").path)
         let query = "from layanan | where kanal == \"web\" | summarize n = count(), ikm = avg(skor_ikm) by kode_instansi"
         let narrow = try runner.run(query)
         #expect(narrow.stats.scans.first?.columnsRead == 3)
@@ -305,9 +300,7 @@ struct RunnerTests {
             """
         var results: [[[Value]]] = []
         for threads in [1, 2, 7] {
-            let catalog = Catalog()
-            catalog.register("layanan", path: path)
-            results.append(try QueryRunner(catalog: catalog, options: QueryOptions(threads: threads)).run(query).table.rows())
+            results.append(try Self.fileRunner("layanan", path: path, threads: threads).run(query).table.rows())
         }
         #expect(results[0] == results[1])
         #expect(results[0] == results[2])

@@ -1,6 +1,5 @@
 import Foundation
 import LumbungCore
-import LumbungIO
 import LumbungQuery
 import Testing
 
@@ -30,14 +29,9 @@ struct TopKPushdownTests {
     }
 
     static func runner(_ path: String, blockSize: Int?, pushdown: Bool) -> QueryRunner {
-        var options = ReadOptions()
-        options.writeRejects = false
-        if let blockSize { options.blockSize = blockSize }
-        let catalog = Catalog(defaultOptions: options)
-        catalog.register("r", path: path, options: options)
-        var queryOptions = QueryOptions(threads: 2)
-        queryOptions.topKPushdown = pushdown
-        return QueryRunner(catalog: catalog, options: queryOptions)
+        var runner = RunnerTests.fileRunner("r", path: path, blockSize: blockSize)
+        runner.options.topKPushdown = pushdown
+        return runner
     }
 
     @Test("cut per block or not, the same rows in the same order", arguments: [11, 12, 13, 14] as [UInt64])
