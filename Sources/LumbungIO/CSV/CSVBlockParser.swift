@@ -776,32 +776,3 @@ struct CSVBlockParser: BlockParser {
             raw: String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
     }
 }
-
-/// The number of distinct strings of a block's column and their bytes.
-struct DictionarySize: Sendable, Equatable {
-    var values = 0
-    var bytes = 0
-}
-
-/// What the blocks parsed so far saw of each column's strings, shared by the parser threads of one
-/// read: columns with too many distinct values for dictionary encoding (later blocks skip the
-/// attempt), and the size of the last dictionary (later blocks start their encoder at that size).
-final class CardinalityHints: @unchecked Sendable {
-    private let lock = NSLock()
-    private var high: Set<Int> = []
-    private var sizes: [Int: DictionarySize] = [:]
-
-    func hint(_ slot: Int) -> (high: Bool, dictionary: DictionarySize) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (high.contains(slot), sizes[slot] ?? DictionarySize())
-    }
-
-    /// Records a finished block's column: `plain` when it had too many distinct values.
-    func record(_ slot: Int, plain: Bool, dictionary: DictionarySize) {
-        lock.lock()
-        if plain { high.insert(slot) }
-        if dictionary.values > 0 { sizes[slot] = dictionary }
-        lock.unlock()
-    }
-}

@@ -203,14 +203,15 @@ struct JSONBlockWorker {
             }
             if let dictionary = buffer.pointee.dictionary, rows >= 16, dictionary.count > max(16, min(rows / 4, 65_536)) {
                 buffer.pointee.dropDictionary(pool: config.state.pool, stringBytes: dictionary.dictionary.bytes.count * 4)
-                config.state.markHighCardinality(columnGlobal.base[column])
+                config.state.cardinality.markHigh(columnGlobal.base[column])
             }
             if buffer.pointee.type == .string && buffer.pointee.dictionary == nil && rows > 0 {
                 config.state.noteStringBytesPerValue(columnGlobal.base[column], buffer.pointee.bytes.count / rows + 1)
             }
             if let dictionary = buffer.pointee.dictionary {
-                config.state.noteDictionarySize(
-                    columnGlobal.base[column], DictionarySize(values: dictionary.count, bytes: dictionary.dictionary.bytes.count))
+                config.state.cardinality.record(
+                    columnGlobal.base[column], plain: false,
+                    dictionary: DictionarySize(values: dictionary.count, bytes: dictionary.dictionary.bytes.count))
             }
             columns.append(buffer.pointee.finish())
         }
@@ -718,7 +719,7 @@ struct JSONBlockWorker {
         let global = columnGlobal.base[buffer - buffers.base]
         buffer.pointee.dropDictionary(
             pool: config.state.pool, stringBytes: estimatedRows * config.state.stringBytesPerValue(global))
-        config.state.markHighCardinality(global)
+        config.state.cardinality.markHigh(global)
     }
 
     /// A value that does not fit: settle an untyped column, widen an inferred type (in place, or by
@@ -733,10 +734,11 @@ struct JSONBlockWorker {
         guard let current = buffer.pointee.type else {
             // The first value of a column seen only with nulls so far.
             let settled = config.state.widen(global, toHold: valueType)
+            let hint = config.state.cardinality.hint(global)
             buffer.pointee.settle(
-                settled, capacity: estimatedRows, dictionary: settled == .string && !config.state.isHighCardinality(global),
+                settled, capacity: estimatedRows, dictionary: settled == .string && !hint.high,
                 stringBytes: estimatedRows * config.state.stringBytesPerValue(global), pool: config.state.pool,
-                expected: config.state.dictionarySize(global))
+                expected: hint.dictionary)
             if store(buffer, kind, p, length, value) { return true }
             return misfit(column, kind, p, length, value, source: source)
         }
@@ -914,11 +916,11 @@ struct JSONBlockWorker {
         var buffer = JSONColumnBuffer()
         for _ in 0..<rows { buffer.appendNull() }
         if let type = registered.type {
+            let hint = config.state.cardinality.hint(registered.id)
             buffer.settle(
-                type, capacity: capacity + rows,
-                dictionary: type == .string && !config.state.isHighCardinality(registered.id),
+                type, capacity: capacity + rows, dictionary: type == .string && !hint.high,
                 stringBytes: (capacity + rows) * config.state.stringBytesPerValue(registered.id), pool: config.state.pool,
-                expected: config.state.dictionarySize(registered.id))
+                expected: hint.dictionary)
         }
         buffers.append(buffer)
         nodes.base[Int(node)].column = Int32(index)

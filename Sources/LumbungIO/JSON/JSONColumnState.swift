@@ -55,7 +55,8 @@ final class JSONColumnState: @unchecked Sendable {
         return result
     }
 
-    private var highCardinality = Set<Int>()
+    /// Columns with too many distinct strings for a dictionary, and the last dictionary sizes.
+    let cardinality = CardinalityHints()
     private var misalignedBlock = false
 
     /// A parser thread found a block that is not whole elements of the array (speculative cuts).
@@ -87,35 +88,6 @@ final class JSONColumnState: @unchecked Sendable {
         lock.unlock()
     }
 
-    private var dictionarySizes: [Int: DictionarySize] = [:]
-
-    /// The size of column `id`'s dictionary in the last block that finished with one (later blocks
-    /// start their encoder at that size instead of growing through every power of two).
-    func dictionarySize(_ id: Int) -> DictionarySize {
-        lock.lock()
-        defer { lock.unlock() }
-        return dictionarySizes[id] ?? DictionarySize()
-    }
-
-    func noteDictionarySize(_ id: Int, _ size: DictionarySize) {
-        lock.lock()
-        dictionarySizes[id] = size
-        lock.unlock()
-    }
-
-    /// Whether column `id` was seen with too many distinct strings for dictionary encoding (later
-    /// blocks then skip the attempt).
-    func isHighCardinality(_ id: Int) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return highCardinality.contains(id)
-    }
-
-    func markHighCardinality(_ id: Int) {
-        lock.lock()
-        highCardinality.insert(id)
-        lock.unlock()
-    }
 
     /// Bytes per row measured on the sample, to size the column builders of a block.
     var bytesPerRow: Double {

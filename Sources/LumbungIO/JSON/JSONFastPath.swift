@@ -251,7 +251,7 @@ extension JSONBlockWorker {
     private mutating func dropDictionaryFast(_ buffer: UnsafeMutablePointer<JSONColumnBuffer>) {
         let global = columnGlobal.base[buffer - buffers.base]
         buffer.pointee.dropDictionary(pool: config.state.pool, stringBytes: estimatedRows * config.state.stringBytesPerValue(global))
-        config.state.markHighCardinality(global)
+        config.state.cardinality.markHigh(global)
     }
 
     @inline(__always)
