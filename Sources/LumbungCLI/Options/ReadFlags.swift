@@ -17,7 +17,7 @@ struct ReadFlags: ParsableArguments {
     @Option(name: .long, help: "A JSON schema file {\"fields\":[{\"name\":…,\"type\":…}]}: declared types; rows that do not fit are rejected.")
     var schema: String?
 
-    @Option(name: .long, help: "Parser threads (default: the number of cores).")
+    @Option(name: .long, help: "Threads per read (default: the number of cores).")
     var threads: Int?
 
     @Option(name: .long, help: "Gzip inflater: auto (ISA-L when present), zlib or isal.")

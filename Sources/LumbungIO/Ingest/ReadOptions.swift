@@ -24,7 +24,7 @@ public struct ReadOptions: Sendable {
     public var schema: Schema?
     /// Only these columns are materialised (projection pushdown); `nil`: all.
     public var columns: [String]?
-    /// Parser threads (the inflater runs on one more).
+    /// Threads of a read: each in turn inflates and cuts the next block, then parses it.
     public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Decompressed bytes per block handed to a parser thread.
     public var blockSize: Int = 2 << 20
@@ -53,7 +53,7 @@ public struct ReadOptions: Sendable {
     /// table then holds at least these rows (whole blocks), with the types those blocks needed;
     /// rows rejected further on are not seen.
     public var rowLimit: Int?
-    /// Called from the inflater thread with (compressed bytes consumed, compressed file size).
+    /// Called by whichever thread holds the inflater (one at a time) with (compressed bytes consumed, compressed file size).
     public var progress: (@Sendable (Int64, Int64) -> Void)?
 
     public init() {}

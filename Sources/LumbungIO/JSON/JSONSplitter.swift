@@ -40,7 +40,7 @@ struct NDJSONSplitter: RecordSplitter {
 /// `invalidJSON` naming the line and column; faults inside a well-delimited element are left to the
 /// parser, which rejects just that element.
 ///
-/// That scan runs on the inflater thread and costs about as much as inflating. In `speculative`
+/// That scan runs while a thread holds the inflater, so no other block is cut meanwhile, and costs about as much as inflating. In `speculative`
 /// mode the splitter first looks for a cut that needs no scan (`speculativeCut`) and the parser
 /// threads verify the blocks instead; `JSONReader` reads again in exact mode when one is not whole
 /// elements. Blocks without such a cut (a minified array on one line) are scanned as above.
