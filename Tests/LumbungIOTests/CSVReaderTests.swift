@@ -99,6 +99,30 @@ import LumbungCore
         #expect(result.rejects.isEmpty)
     }
 
+    @Test("a column that becomes string late keeps every value's own text, on any thread count", arguments: [1, 2, 3])
+    func lateStringKeepsText(threads: Int) throws {
+        let files = TestFiles()
+        defer { files.remove() }
+        // Indonesian dates for many blocks, then text: blocks parsed as dates before the text is
+        // seen must not come back as `2024-01-05` beside `05/01/2024`.
+        var lines = ["n,tgl"]
+        var expected: [String] = []
+        for index in 0..<3000 {
+            let text = String(format: "%02d/%02d/2024", index % 28 + 1, index % 12 + 1)
+            lines.append("\(index),\(text)")
+            expected.append(text)
+        }
+        lines.append("3000,belum ada")
+        expected.append("belum ada")
+        var options = ReadOptions.testing(blockSize: 4096, threads: threads)
+        options.sampleRows = 10
+        let result = try readTable(files.write("late.csv", lines.joined(separator: "\n") + "\n"), options)
+        #expect(result.table.schema.fields.map(\.type) == [.int64, .string])
+        #expect(result.table.rows().map { $0[1] } == expected.map { Value.string($0) })
+        #expect(result.rejects.isEmpty)
+        #expect(result.warnings.contains { $0.contains("'tgl'") && $0.contains("read a second time") && $0.contains("date") })
+    }
+
     @Test("one block of many row groups: widening, dictionary fallback and rejects in a later group")
     func rowGroupsInOneBlock() throws {
         let files = TestFiles()

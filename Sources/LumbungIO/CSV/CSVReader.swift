@@ -22,8 +22,8 @@ enum CSVReader {
             splitter: &splitter, parser: parser, options: options, path: path)
 
         let finalTypes = Dictionary(uniqueKeysWithValues: zip(outputNames, state.snapshot()))
-        var (table, warnings) = TableReader.assemble(output.blocks, knownNames: outputNames, finalTypes: finalTypes)
-        warnings += output.blocks.flatMap(\.warnings)
+        var (table, widened) = TableReader.assemble(output.blocks, knownNames: outputNames, finalTypes: finalTypes)
+        let warnings = output.blocks.flatMap(\.warnings)
         let rejects = output.blocks.flatMap(\.rejects)
         let filtered = output.blocks.reduce(0) { $0 + $1.filteredRows }
         let rejectsPath = try TableReader.settleRejects(rejects, rows: table.rowCount + filtered, path: path, options: options)
@@ -34,6 +34,7 @@ enum CSVReader {
             compressedBytes: reader.fileSize, decompressedBytes: reader.decompressedBytes, gzipMembers: reader.members,
             seconds: 0)
         result.filteredRows = filtered
+        result.widenedToString = widened
         result.stoppedAtLimit = output.stoppedAtLimit
         // A read that stopped early counts the compressed bytes it consumed, not the file's size.
         if output.stoppedAtLimit { result.compressedBytes = reader.compressedOffset }

@@ -25,4 +25,7 @@ public struct ReadResult: Sendable {
     public var filteredRows = 0
     /// The read stopped at `ReadOptions.rowLimit` before the end of the file.
     public var stoppedAtLimit = false
+    /// Columns that became string after some rows had been read as another type (that type);
+    /// `TableReader` then reads the file again with them declared string.
+    var widenedToString: [(name: String, from: DataType)] = []
 }

@@ -4,8 +4,8 @@ import LumbungCore
 
 /// Reads gzip or plain CSV, NDJSON and JSON-array files into typed, chunked tables.
 ///
-/// One thread inflates while `options.threads` others parse blocks of whole records; several
-/// files are read in parallel by `read(paths:options:)`. Rows that cannot be loaded are rejected
+/// `options.threads` threads take turns inflating and cutting the next block of whole records and
+/// parse the blocks they cut (`IngestPipeline`); several files are read in parallel by `read(paths:options:)`. Rows that cannot be loaded are rejected
 /// with their file, line, column and reason; nothing is dropped silently.
 public enum TableReader {
     /// Reads one file.
@@ -34,6 +34,30 @@ public enum TableReader {
 
     private static func read(path: String, options: ReadOptions, headOnly: Bool) throws -> ReadResult {
         let started = DispatchTime.now().uptimeNanoseconds
+        var result = try readOnce(path: path, options: options, headOnly: headOnly)
+        if !headOnly && !result.widenedToString.isEmpty {
+            // Blocks parsed before the column became string hold values converted from a narrower
+            // type, which would be rendered back in canonical form (`05/01/2024` as `2024-01-05`),
+            // and which blocks those are depends on thread timing. Reading again with the column
+            // declared string keeps every value's own text, whatever the timing.
+            var again = options
+            var fields = options.schema?.fields ?? []
+            for (name, _) in result.widenedToString where !fields.contains(where: { $0.name == name }) {
+                fields.append(Field(name: name, type: .string))
+            }
+            again.schema = Schema(fields)
+            let widened = result.widenedToString
+            result = try readOnce(path: path, options: again, headOnly: false)
+            result.warnings.insert(contentsOf: widened.map { name, type in
+                "column '\(name)' is string: after the first rows it holds values that are not \(type); "
+                    + "the file was read a second time so that every value keeps its own text"
+            }, at: 0)
+        }
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return result
+    }
+
+    private static func readOnce(path: String, options: ReadOptions, headOnly: Bool) throws -> ReadResult {
         let reader = try DecompressingReader(
             path: path, backend: options.gzipBackend, maxDecompressedBytes: options.maxDecompressedBytes)
         var (head, atEnd): ([UInt8], Bool)
@@ -69,7 +93,6 @@ public enum TableReader {
                 path: path, reader: reader, head: head, headOffset: Int64(bomLength),
                 headIsWholeFile: atEnd, format: format, options: options, headOnly: headOnly)
         }
-        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return result
     }
 
@@ -126,8 +149,12 @@ public enum TableReader {
     }
 
     /// Stitches parsed blocks into one table: columns matched by name in first-seen order, types
-    /// widened to the widest any block needed, missing columns filled with nulls.
-    static func assemble(_ blocks: [ParsedBlock], knownNames: [String], finalTypes: [String: DataType]) -> (Table, [String]) {
+    /// widened to the widest any block needed, missing columns filled with nulls. Also returns the
+    /// columns that became string after some block had read them as another type (that type), in
+    /// column order: the caller reads the file again with them declared string.
+    static func assemble(
+        _ blocks: [ParsedBlock], knownNames: [String], finalTypes: [String: DataType]
+    ) -> (table: Table, widenedToString: [(name: String, from: DataType)]) {
         var names = knownNames
         var positions = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         var types = names.map { finalTypes[$0] }
@@ -143,9 +170,8 @@ public enum TableReader {
                 }
             }
         }
-        var warnings: [String] = []
         let resolved = types.map { $0 ?? .string }
-        var widenedNames = Set<String>()
+        var widenedFrom: [String: DataType] = [:]
         let chunks: [Chunk] = blocks.compactMap { block in
             guard block.chunk.count > 0 else { return nil }
             let local = Dictionary(uniqueKeysWithValues: block.names.enumerated().map { ($1, $0) })
@@ -153,18 +179,18 @@ public enum TableReader {
                 guard let index = local[name] else { return Column.nulls(type: resolved[position], count: block.chunk.count) }
                 let column = block.chunk.columns[index]
                 if column.type != resolved[position] {
-                    if resolved[position] == .string && column.type != .string { widenedNames.insert(name) }
+                    if resolved[position] == .string && column.type != .string && widenedFrom[name] == nil {
+                        widenedFrom[name] = column.type
+                    }
                     return Column.converting(column, to: resolved[position])
                 }
                 return column
             }
             return Chunk(columns: columns, count: block.chunk.count)
         }
-        for name in widenedNames.sorted() {
-            warnings.append("column '\(name)' widened to string after the first rows: values read before were rendered in canonical form")
-        }
         let schema = Schema(zip(names, resolved).map { Field(name: $0, type: $1) })
-        return (Table(schema: schema, chunks: chunks), warnings)
+        let widened = names.compactMap { name in widenedFrom[name].map { (name: name, from: $0) } }
+        return (Table(schema: schema, chunks: chunks), widened)
     }
 
     /// Checks the reject threshold and writes the rejects file; throws `tooManyRejects` past the threshold.

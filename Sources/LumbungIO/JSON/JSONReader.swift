@@ -3,8 +3,8 @@ import LumbungCore
 
 /// NDJSON (one object per line) and a top-level JSON array of objects, read as a stream.
 ///
-/// The document is never held whole: the pipeline inflates on one thread and parser threads turn
-/// blocks of whole records into typed columns. Nested objects become dotted columns
+/// The document is never held whole: the pipeline's threads take turns inflating and cutting the
+/// next block of whole records and turn the blocks into typed columns. Nested objects become dotted columns
 /// (`alamat.provinsi`); arrays are kept as their JSON text. Types come from the values: numbers
 /// are int64 (float64 when one has a fraction, or is too large for int64), booleans bool, strings
 /// that all read as dates or ISO 8601 timestamps date or timestamp, anything mixed string.
@@ -12,7 +12,7 @@ import LumbungCore
 /// reason; in a JSON array, a fault that breaks the structure between elements fails the read.
 ///
 /// A JSON array is first cut speculatively (at lines that start an element, without scanning the
-/// bytes on the inflater thread), and the parser threads verify that every block is whole
+/// bytes while holding the inflater), and the parser threads verify that every block is whole
 /// elements; when one is not, or that read fails, the file is read again with the exact splitter,
 /// which scans every byte for strings and brackets and gives the authoritative result.
 enum JSONReader {
@@ -123,8 +123,9 @@ enum JSONReader {
         }
 
         let (blocks, names, finalTypes) = try unify(output.blocks, state: state, projection: options.columns, path: path)
-        var (table, warnings) = TableReader.assemble(blocks, knownNames: names, finalTypes: finalTypes)
-        var seen = Set(warnings)
+        var (table, widened) = TableReader.assemble(blocks, knownNames: names, finalTypes: finalTypes)
+        var warnings: [String] = []
+        var seen = Set<String>()
         for warning in blocks.flatMap(\.warnings) where seen.insert(warning).inserted {
             warnings.append(warning)
         }
@@ -138,6 +139,7 @@ enum JSONReader {
             compressedBytes: reader.fileSize, decompressedBytes: reader.decompressedBytes, gzipMembers: reader.members,
             seconds: 0)
         result.filteredRows = filtered
+        result.widenedToString = widened
         result.stoppedAtLimit = output.stoppedAtLimit
         // A read that stopped early counts the compressed bytes it consumed, not the file's size.
         if output.stoppedAtLimit { result.compressedBytes = reader.compressedOffset }
