@@ -74,7 +74,7 @@ enum IngestPipeline {
             options: options, path: path, results: results, pool: pool)
 
         let source: any BlockSource = producer
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        let work: @Sendable () -> Void = {
             while let job = source.next() {
                 var parsed = parser.parse(
                     UnsafeRawBufferPointer(rebasing: job.buffer[0..<job.recordBytes]), isLast: job.isLast)
@@ -92,6 +92,17 @@ enum IngestPipeline {
                 results.store(index: job.index, block: parsed, offset: job.offset)
             }
         }
+        // The calling thread is one of the workers; the others run on serial queues of their own.
+        // Not `concurrentPerform`: called from inside another one (several files read at once),
+        // libdispatch runs the nested iterations one after another, and a join then read its big
+        // file on one thread once the small one was done. A serial queue gets a thread even when
+        // the shared pool is busy, and the OS shares the cores.
+        let group = DispatchGroup()
+        for index in 1..<threads {
+            DispatchQueue(label: "lumbung.read.\(index)").async(group: group, execute: work)
+        }
+        work()
+        group.wait()
         splitter = producer.splitter
         if var error = producer.error {
             if case .data(var dataError) = error as? LumbungError {
