@@ -11,11 +11,11 @@ import Glibc
 /// parity instead would disagree with the parser on such records, and a file's rows would then
 /// depend on where its blocks happen to end.
 ///
-/// The scan runs while a thread holds the inflater, the one serial step of a read. Where quotes are dense (files
-/// that quote every field have two per field) it takes the block a 64-byte window at a time with the
-/// scanner's bit masks (`StructuralScanner.masks`), a few instructions per quote; outside quotes, a
-/// window without one hops to the next quote with `memchr`, so a block without quotes costs one
-/// `memchr` and a short backward scan for its last newline.
+/// The scan runs while a thread holds the inflater, the one serial step of a read. Where quotes are
+/// dense (files that quote every field have two per field) it takes the block a 64-byte window at a
+/// time with the scanner's bit masks (`StructuralScanner.masks`), a few instructions per quote;
+/// outside quotes, a window without one hops to the next quote with `memchr`, so a block without
+/// quotes costs one `memchr` and a short backward scan for its last newline.
 struct CSVSplitter: RecordSplitter {
     var quote: UInt8 = UInt8(ascii: "\"")
     var delimiter: UInt8 = UInt8(ascii: ",")

@@ -142,7 +142,8 @@ private struct BlockJob {
     let isLast: Bool
 }
 
-/// Where the threads of a read take their blocks from.
+/// Where the threads of a read take their blocks from: `BlockProducer` without its generic
+/// splitter type, so that the worker closure, which runs on other threads, captures no metatype.
 private protocol BlockSource: AnyObject, Sendable {
     func next() -> BlockJob?
 }

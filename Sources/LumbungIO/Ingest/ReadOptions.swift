@@ -53,7 +53,8 @@ public struct ReadOptions: Sendable {
     /// table then holds at least these rows (whole blocks), with the types those blocks needed;
     /// rows rejected further on are not seen.
     public var rowLimit: Int?
-    /// Called by whichever thread holds the inflater (one at a time) with (compressed bytes consumed, compressed file size).
+    /// Called by whichever thread holds the inflater (one at a time) with (compressed bytes
+    /// consumed, compressed file size).
     public var progress: (@Sendable (Int64, Int64) -> Void)?
 
     public init() {}

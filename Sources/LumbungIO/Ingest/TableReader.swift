@@ -5,8 +5,9 @@ import LumbungCore
 /// Reads gzip or plain CSV, NDJSON and JSON-array files into typed, chunked tables.
 ///
 /// `options.threads` threads take turns inflating and cutting the next block of whole records and
-/// parse the blocks they cut (`IngestPipeline`); several files are read in parallel by `read(paths:options:)`. Rows that cannot be loaded are rejected
-/// with their file, line, column and reason; nothing is dropped silently.
+/// parse the blocks they cut (`IngestPipeline`); several files are read in parallel by
+/// `read(paths:options:)`. Rows that cannot be loaded are rejected with their file, line, column
+/// and reason; nothing is dropped silently.
 public enum TableReader {
     /// Reads one file.
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> ReadResult {
@@ -41,11 +42,9 @@ public enum TableReader {
             // and which blocks those are depends on thread timing. Reading again with the column
             // declared string keeps every value's own text, whatever the timing.
             var again = options
-            var fields = options.schema?.fields ?? []
-            for (name, _) in result.widenedToString where !fields.contains(where: { $0.name == name }) {
-                fields.append(Field(name: name, type: .string))
-            }
-            again.schema = Schema(fields)
+            // A declared column never widens, so these add to the declared ones without clashing.
+            again.schema = Schema(
+                (options.schema?.fields ?? []) + result.widenedToString.map { Field(name: $0.name, type: .string) })
             let widened = result.widenedToString
             result = try readOnce(path: path, options: again, headOnly: false)
             result.warnings.insert(contentsOf: widened.map { name, type in

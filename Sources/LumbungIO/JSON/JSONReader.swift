@@ -4,8 +4,8 @@ import LumbungCore
 /// NDJSON (one object per line) and a top-level JSON array of objects, read as a stream.
 ///
 /// The document is never held whole: the pipeline's threads take turns inflating and cutting the
-/// next block of whole records and turn the blocks into typed columns. Nested objects become dotted columns
-/// (`alamat.provinsi`); arrays are kept as their JSON text. Types come from the values: numbers
+/// next block of whole records and turn the blocks into typed columns. Nested objects become
+/// dotted columns (`alamat.provinsi`); arrays are kept as their JSON text. Types come from the values: numbers
 /// are int64 (float64 when one has a fraction, or is too large for int64), booleans bool, strings
 /// that all read as dates or ISO 8601 timestamps date or timestamp, anything mixed string.
 /// Columns are in first-seen order. A malformed record is rejected with its line, byte column and

@@ -40,10 +40,11 @@ struct NDJSONSplitter: RecordSplitter {
 /// `invalidJSON` naming the line and column; faults inside a well-delimited element are left to the
 /// parser, which rejects just that element.
 ///
-/// That scan runs while a thread holds the inflater, so no other block is cut meanwhile, and costs about as much as inflating. In `speculative`
-/// mode the splitter first looks for a cut that needs no scan (`speculativeCut`) and the parser
-/// threads verify the blocks instead; `JSONReader` reads again in exact mode when one is not whole
-/// elements. Blocks without such a cut (a minified array on one line) are scanned as above.
+/// That scan runs while a thread holds the inflater, so no other block is cut meanwhile, and costs
+/// about as much as inflating. In `speculative` mode the splitter first looks for a cut that needs
+/// no scan (`speculativeCut`) and the parser threads verify the blocks instead; `JSONReader` reads
+/// again in exact mode when one is not whole elements. Blocks without such a cut (a minified array
+/// on one line) are scanned as above.
 struct JSONArraySplitter: RecordSplitter {
     let path: String
     /// Absolute line and byte offset of the next block's start.
